@@ -1,0 +1,29 @@
+// What a plugin offers to the daemon is registered here, explicitly, from Plugin::start.
+// The host keeps the plugin's shared library loaded while anything registered may be alive.
+#pragma once
+
+#include <memory>
+
+#include "junction/call.hpp"
+#include "junction/routing.hpp"
+#include "junction/script.hpp"
+
+namespace junction {
+
+class Registrar {
+ public:
+  virtual ~Registrar() = default;
+
+  /// Throws std::invalid_argument when a driver with the same name exists.
+  virtual void add_channel_driver(std::shared_ptr<ChannelDriver> driver) = 0;
+
+  /// Throws std::invalid_argument when a strategy with the same name exists.
+  virtual void add_routing_strategy(std::shared_ptr<RoutingStrategy> strategy) = 0;
+
+  /// Adds a Lua verb, or implements one the core reserves (play, record, collect ...).
+  /// Throws std::invalid_argument on a clash with an implemented verb or a reserved verb's
+  /// declared parameters.
+  virtual void add_script_verb(VerbSpec verb) = 0;
+};
+
+}  // namespace junction

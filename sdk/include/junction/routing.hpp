@@ -1,0 +1,38 @@
+// Routing: turning a dialled number into the targets to try.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "junction/call.hpp"
+
+namespace junction {
+
+/// What routing is asked: who dials what.
+struct RouteRequest {
+  std::string number;  ///< the dialled number
+  Party caller;
+  Headers headers;
+  std::string call_id;  ///< for logs; empty outside a call
+};
+
+/// A routing answer: targets of the form "driver/destination", tried as `mode` says.
+struct RouteDecision {
+  enum class Mode { sequential, parallel };
+  std::vector<std::string> targets;  ///< empty: this strategy has no route
+  Mode mode = Mode::sequential;
+};
+
+/// A routing strategy (Lua rules, prefix tables, least cost ...). Runs on the call loop and
+/// must answer synchronously. Implemented by plugins; registered through the Registrar.
+class RoutingStrategy {
+ public:
+  virtual ~RoutingStrategy() = default;
+  virtual std::string_view name() const = 0;
+  /// Returns an empty decision when it has nothing to say; the next strategy is asked.
+  /// Throws std::runtime_error with a clear message when it cannot route (logged, call fails).
+  virtual RouteDecision route(const RouteRequest& request) = 0;
+};
+
+}  // namespace junction
