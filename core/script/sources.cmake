@@ -1,1 +1,9 @@
 # Sources of core/script.
+target_sources(junction_core PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/core_verbs.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/lua_values.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sandbox.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/script_generation.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/script_runtime.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/verb_binding.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/verb_invocation.cpp)

@@ -37,6 +37,28 @@ struct LegEvent {
   int cause = 0;       ///< Q.850 cause for hung_up (see cause.hpp)
   char digit = 0;      ///< for dtmf: '0'-'9', '*', '#', 'A'-'D'
   std::string reason;  ///< optional human-readable detail for logs
+
+  static LegEvent ringing() { return make(LegEventType::ringing); }
+  static LegEvent progress() { return make(LegEventType::progress); }
+  static LegEvent answered() { return make(LegEventType::answered); }
+  static LegEvent hung_up(int cause, std::string reason = {}) {
+    LegEvent e = make(LegEventType::hung_up);
+    e.cause = cause;
+    e.reason = std::move(reason);
+    return e;
+  }
+  static LegEvent dtmf(char digit) {
+    LegEvent e = make(LegEventType::dtmf);
+    e.digit = digit;
+    return e;
+  }
+
+ private:
+  static LegEvent make(LegEventType type) {
+    LegEvent e;
+    e.type = type;
+    return e;
+  }
 };
 
 /// A new inbound call as a driver presents it to the engine.

@@ -39,6 +39,9 @@ class ConfigNode {
   Kind kind() const { return kind_; }
   bool is_null() const { return kind_ == Kind::null; }
   const SourceMark& mark() const { return mark_; }
+  /// Where the key introducing this node was written, when it is a map value (so that
+  /// "unknown key" points at the key, not at a value that may start lines later); mark() otherwise.
+  const SourceMark& key_mark() const { return key_mark_ ? *key_mark_ : mark_; }
   /// Key path from the document root, e.g. "plugins[2].config.port".
   const std::string& path() const { return path_; }
 
@@ -78,12 +81,14 @@ class ConfigNode {
   void add_entry(std::string key, ConfigNode value) { entries_.emplace_back(std::move(key), std::move(value)); }
   std::vector<std::pair<std::string, ConfigNode>>& mutable_entries() { return entries_; }
   std::vector<ConfigNode>& mutable_items() { return items_; }
+  void set_key_mark(SourceMark mark) { key_mark_ = std::move(mark); }
 
  private:
   ConfigNode(Kind kind, SourceMark mark, std::string path) : kind_(kind), mark_(std::move(mark)), path_(std::move(path)) {}
 
   Kind kind_ = Kind::null;
   SourceMark mark_;
+  std::optional<SourceMark> key_mark_;
   std::string path_;
   std::string scalar_;
   std::vector<ConfigNode> items_;

@@ -1,0 +1,296 @@
+#include "core/calls/call_engine.hpp"
+
+#include "junction/cause.hpp"
+
+namespace junction {
+
+namespace {
+std::string context_of(const std::string& call_id) { return "call=" + call_id; }
+
+std::int64_t millis_between(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count();
+}
+}  // namespace
+
+CallEngineImpl::CallEngineImpl(Executor& loop, ServiceRegistry& registry, Logger& logger, Metrics& metrics)
+    : loop_(loop),
+      registry_(registry),
+      logger_(logger),
+      calls_total_(metrics.counter("junction_calls_total", "Calls presented to the engine")),
+      calls_answered_(metrics.counter("junction_calls_answered_total", "Calls whose caller leg was answered")),
+      calls_active_(metrics.gauge("junction_calls_active", "Calls in progress")) {}
+
+CallEngineImpl::~CallEngineImpl() = default;
+
+LegId CallEngineImpl::incoming(ChannelDriver& driver, IncomingCall request) {
+  std::shared_ptr<ChannelDriver> owned = registry_.driver(driver.name());
+  if (owned.get() != &driver) owned = std::shared_ptr<ChannelDriver>(std::shared_ptr<void>{}, &driver);
+
+  const LegId leg_id = next_leg_++;
+  CallRecord call;
+  call.id = "c-" + std::to_string(next_call_++);
+  call.a_leg = leg_id;
+  call.caller = request.caller;
+  call.callee = request.callee;
+  call.started = loop_.now();
+
+  LegRecord leg;
+  leg.id = leg_id;
+  leg.call_id = call.id;
+  leg.driver = owned;
+  leg.inbound = true;
+  leg.state = LegState::ringing;
+  legs_.emplace(leg_id, std::move(leg));
+
+  CallInfo info{call.id, leg_id, request.caller, request.callee, std::move(request.headers), std::string(driver.name())};
+  logger_.info("incoming from '" + call.caller.number + "' to '" + call.callee.number + "' via " + info.driver,
+               context_of(call.id));
+  call.flow_running = flows_ != nullptr;
+  const std::string call_id = call.id;
+  calls_.emplace(call_id, std::move(call));
+  calls_total_.add();
+  calls_active_.set(static_cast<double>(calls_.size()));
+
+  if (flows_) {
+    // The driver gets its leg id back before the flow's first verb can touch the leg.
+    loop_.post([this, info = std::move(info)] {
+      if (calls_.count(info.call_id)) flows_->start_flow(info);
+    });
+  } else {
+    loop_.post([this, call_id] { flow_finished(call_id, cause::no_route); });
+  }
+  return leg_id;
+}
+
+void CallEngineImpl::leg_event(LegId leg_id, LegEvent event) {
+  auto leg_it = legs_.find(leg_id);
+  if (leg_it == legs_.end()) return;  // ended or unknown: late events are normal on networks
+  LegRecord& leg = leg_it->second;
+  if (leg.state == LegState::ended) return;
+  switch (event.type) {
+    case LegEventType::ringing:
+    case LegEventType::progress:
+      if (leg.state == LegState::calling) leg.state = LegState::ringing;
+      break;
+    case LegEventType::answered:
+      leg.state = LegState::answered;
+      break;
+    case LegEventType::hung_up:
+      leg.state = LegState::ended;
+      break;
+    case LegEventType::dtmf:
+      break;
+  }
+  if (leg.inbound) {
+    auto call_it = calls_.find(leg.call_id);
+    if (call_it != calls_.end()) caller_event(call_it->second, leg, event);
+  } else if (leg.observer) {
+    auto observer = leg.observer;  // the observer may erase the leg
+    observer(leg_id, event);
+  }
+  if (event.type == LegEventType::hung_up) {
+    auto it = legs_.find(leg_id);
+    if (it != legs_.end()) {
+      std::string call_id = it->second.call_id;
+      erase_leg(leg_id);
+      end_call_if_done(call_id);
+    }
+  }
+}
+
+void CallEngineImpl::caller_event(CallRecord& call, LegRecord& leg, const LegEvent& event) {
+  if (event.type == LegEventType::answered) {
+    if (call.answered == Clock::time_point{}) {
+      call.answered = loop_.now();
+      calls_answered_.add();
+    }
+    if (auto it = answer_waiters_.find(call.id); it != answer_waiters_.end()) {
+      auto done = std::move(it->second);
+      answer_waiters_.erase(it);
+      done->resolve({true});
+    }
+    return;
+  }
+  if (event.type != LegEventType::hung_up) return;
+  (void)leg;
+  call.caller_gone = true;
+  if (call.cause == 0) call.cause = event.cause ? event.cause : cause::normal_clearing;
+  logger_.info("caller hung up (" + std::string(cause::name(call.cause)) + ")", context_of(call.id));
+  answer_waiters_.erase(call.id);
+  const std::string call_id = call.id;
+  if (call.flow_running && flows_) flows_->caller_hung_up(call_id, call.cause);
+  // The flow's cancelled verb cleared its own legs; clear whatever is left.
+  if (auto it = calls_.find(call_id); it != calls_.end()) {
+    for (LegId b : std::vector<LegId>(it->second.b_legs)) hangup_leg(b, cause::normal_clearing);
+  }
+}
+
+void CallEngineImpl::flow_finished(const std::string& call_id, int clearing_cause) {
+  auto it = calls_.find(call_id);
+  if (it == calls_.end()) return;
+  CallRecord& call = it->second;
+  call.flow_running = false;
+  answer_waiters_.erase(call_id);
+  if (!call.caller_gone) {
+    auto leg = legs_.find(call.a_leg);
+    if (leg != legs_.end()) {
+      const bool answered = leg->second.state == LegState::answered;
+      int cause = clearing_cause ? clearing_cause : (answered ? cause::normal_clearing : cause::call_rejected);
+      if (call.cause == 0) call.cause = cause;
+      auto driver = leg->second.driver;
+      erase_leg(call.a_leg);
+      if (answered) {
+        driver->hangup(call.a_leg, cause);
+      } else {
+        driver->reject(call.a_leg, cause);
+      }
+    }
+    call.caller_gone = true;
+  }
+  for (LegId b : std::vector<LegId>(call.b_legs)) hangup_leg(b, cause::normal_clearing);
+  end_call_if_done(call_id);
+}
+
+void CallEngineImpl::answer_caller(const std::string& call_id, const std::shared_ptr<Completion>& done) {
+  auto it = calls_.find(call_id);
+  if (it == calls_.end() || it->second.caller_gone) return done->reject("hangup");
+  auto leg = legs_.find(it->second.a_leg);
+  if (leg == legs_.end()) return done->reject("hangup");
+  if (leg->second.state == LegState::answered) return done->resolve({true});
+  answer_waiters_[call_id] = done;
+  done->on_cancel([this, call_id] { answer_waiters_.erase(call_id); });
+  leg->second.driver->answer(leg->first);
+}
+
+void CallEngineImpl::hangup_call(const std::string& call_id, int clearing_cause) {
+  auto it = calls_.find(call_id);
+  if (it == calls_.end()) return;
+  CallRecord& call = it->second;
+  if (!call.caller_gone) {
+    auto leg = legs_.find(call.a_leg);
+    if (leg != legs_.end()) {
+      const bool answered = leg->second.state == LegState::answered;
+      auto driver = leg->second.driver;
+      erase_leg(call.a_leg);
+      if (answered) {
+        driver->hangup(call.a_leg, clearing_cause);
+      } else {
+        driver->reject(call.a_leg, clearing_cause);
+      }
+    }
+    call.caller_gone = true;
+    if (call.cause == 0) call.cause = clearing_cause;
+  }
+  for (LegId b : std::vector<LegId>(call.b_legs)) hangup_leg(b, clearing_cause);
+}
+
+RouteDecision CallEngineImpl::route(const std::string& call_id, const std::string& number) {
+  if (number.find('/') != std::string::npos) return RouteDecision{{number}, RouteDecision::Mode::sequential};
+  RouteRequest request;
+  request.number = number;
+  request.call_id = call_id;
+  if (const CallRecord* call = find_call(call_id)) request.caller = call->caller;
+  for (const auto& name : routing_order_) {
+    auto strategy = registry_.strategy(name);
+    if (!strategy) continue;
+    RouteDecision decision = strategy->route(request);
+    if (!decision.targets.empty()) return decision;
+  }
+  return {};
+}
+
+LegId CallEngineImpl::originate(const std::string& call_id, const std::string& target,
+                                std::function<void(LegId, const LegEvent&)> observer, std::chrono::milliseconds timeout,
+                                std::string& error) {
+  auto call = calls_.find(call_id);
+  if (call == calls_.end()) {
+    error = "no such call";
+    return 0;
+  }
+  const auto slash = target.find('/');
+  const std::string driver_name = target.substr(0, slash);
+  auto driver = registry_.driver(driver_name);
+  if (!driver || slash == std::string::npos) {
+    error = "no channel driver '" + driver_name + "' for target '" + target + "'";
+    return 0;
+  }
+  const LegId leg_id = next_leg_++;
+  LegRecord leg;
+  leg.id = leg_id;
+  leg.call_id = call_id;
+  leg.driver = driver;
+  leg.target = target;
+  leg.observer = std::move(observer);
+  legs_.emplace(leg_id, std::move(leg));
+  call->second.b_legs.push_back(leg_id);
+
+  OriginateRequest request;
+  request.destination = target.substr(slash + 1);
+  request.caller = call->second.caller;
+  request.callee.number = request.destination;
+  request.timeout = timeout;
+  logger_.debug("originate " + target + " as leg " + std::to_string(leg_id), context_of(call_id));
+  driver->originate(leg_id, request);
+  return leg_id;
+}
+
+void CallEngineImpl::hangup_leg(LegId leg_id, int clearing_cause) {
+  auto it = legs_.find(leg_id);
+  if (it == legs_.end()) return;
+  auto driver = it->second.driver;
+  std::string call_id = it->second.call_id;
+  erase_leg(leg_id);
+  driver->hangup(leg_id, clearing_cause);
+  end_call_if_done(call_id);
+}
+
+void CallEngineImpl::bridge(const std::string& call_id, LegId b_leg) {
+  auto call = calls_.find(call_id);
+  if (call == calls_.end()) return;
+  auto a = legs_.find(call->second.a_leg);
+  auto b = legs_.find(b_leg);
+  if (a == legs_.end() || b == legs_.end()) return;
+  if (a->second.state != LegState::answered) a->second.driver->answer(a->first);
+  a->second.driver->bridged(a->first, b_leg);
+  b->second.driver->bridged(b_leg, a->first);
+  logger_.info("bridged with " + b->second.target, context_of(call_id));
+}
+
+void CallEngineImpl::erase_leg(LegId leg_id) {
+  auto it = legs_.find(leg_id);
+  if (it == legs_.end()) return;
+  if (!it->second.inbound) {
+    auto call = calls_.find(it->second.call_id);
+    if (call != calls_.end()) std::erase(call->second.b_legs, leg_id);
+  }
+  legs_.erase(it);
+}
+
+void CallEngineImpl::end_call_if_done(const std::string& call_id) {
+  auto it = calls_.find(call_id);
+  if (it == calls_.end()) return;
+  CallRecord& call = it->second;
+  if (call.flow_running || !call.b_legs.empty() || legs_.count(call.a_leg)) return;
+  const auto now = loop_.now();
+  const bool answered = call.answered != Clock::time_point{};
+  // The call detail record: one line per call, with everything billing and support ask for.
+  logger_.info("cdr caller=" + call.caller.number + " callee=" + call.callee.number +
+                   " answered=" + (answered ? "yes" : "no") + " duration_ms=" + std::to_string(millis_between(call.started, now)) +
+                   " talk_ms=" + std::to_string(answered ? millis_between(call.answered, now) : 0) +
+                   " cause=" + std::to_string(call.cause) + "/" + std::string(cause::name(call.cause)),
+               context_of(call_id));
+  calls_.erase(it);
+  calls_active_.set(static_cast<double>(calls_.size()));
+}
+
+const CallRecord* CallEngineImpl::find_call(const std::string& call_id) const {
+  auto it = calls_.find(call_id);
+  return it == calls_.end() ? nullptr : &it->second;
+}
+
+const LegRecord* CallEngineImpl::find_leg(LegId leg) const {
+  auto it = legs_.find(leg);
+  return it == legs_.end() ? nullptr : &it->second;
+}
+
+}  // namespace junction

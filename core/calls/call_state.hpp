@@ -1,0 +1,40 @@
+// The engine's records of calls and legs.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "junction/call.hpp"
+#include "junction/executor.hpp"
+
+namespace junction {
+
+enum class LegState { calling, ringing, answered, ended };
+
+struct LegRecord {
+  LegId id = 0;
+  std::string call_id;
+  std::shared_ptr<ChannelDriver> driver;
+  bool inbound = false;
+  LegState state = LegState::calling;
+  std::string target;  ///< "driver/destination" for outbound legs
+  /// Receives events of an outbound leg (the dial operation that created it).
+  std::function<void(LegId, const LegEvent&)> observer;
+};
+
+struct CallRecord {
+  std::string id;
+  LegId a_leg = 0;
+  std::vector<LegId> b_legs;
+  Party caller;
+  Party callee;
+  Clock::time_point started{};
+  Clock::time_point answered{};
+  bool flow_running = false;
+  bool caller_gone = false;
+  int cause = 0;  ///< the first clearing cause seen
+};
+
+}  // namespace junction

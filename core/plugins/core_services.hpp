@@ -1,0 +1,26 @@
+// The daemon's services that the plugin host hands to plugins through their Host.
+#pragma once
+
+#include <string>
+
+#include "core/log/log_sink.hpp"
+#include "core/plugins/service_registry.hpp"
+#include "junction/call.hpp"
+#include "junction/directory.hpp"
+#include "junction/executor.hpp"
+#include "junction/metrics.hpp"
+
+namespace junction {
+
+struct CoreServices {
+  Executor& executor;
+  WorkerPool& workers;
+  LogSink& log;
+  Metrics& metrics;
+  const Directory& directory;
+  CallEngine& calls;
+  ServiceRegistry& registry;
+  std::string node_id;
+};
+
+}  // namespace junction

@@ -1,0 +1,48 @@
+// The Host a plugin sees: the daemon's services, scoped to that plugin (its own logger
+// component, its config block, registrations recorded under its name and tied to its library).
+#pragma once
+
+#include <string>
+
+#include "core/log/log_sink.hpp"
+#include "core/plugins/core_services.hpp"
+#include "junction/host.hpp"
+
+namespace junction {
+
+class PluginContext final : public Host, private Registrar {
+ public:
+  PluginContext(CoreServices& services, std::string plugin_name, const ConfigNode& config, LibraryRef library)
+      : services_(services),
+        name_(std::move(plugin_name)),
+        config_(config),
+        library_(std::move(library)),
+        logger_(services.log, name_) {}
+
+  Executor& executor() override { return services_.executor; }
+  WorkerPool& workers() override { return services_.workers; }
+  Logger& logger() override { return logger_; }
+  Metrics& metrics() override { return services_.metrics; }
+  const Directory& directory() override { return services_.directory; }
+  CallEngine& calls() override { return services_.calls; }
+  Registrar& registrar() override { return *this; }
+  const ConfigNode& config() override { return config_; }
+  std::string_view node_id() override { return services_.node_id; }
+
+ private:
+  void add_channel_driver(std::shared_ptr<ChannelDriver> driver) override {
+    services_.registry.add_driver(name_, std::move(driver), library_);
+  }
+  void add_routing_strategy(std::shared_ptr<RoutingStrategy> strategy) override {
+    services_.registry.add_strategy(name_, std::move(strategy), library_);
+  }
+  void add_script_verb(VerbSpec verb) override { services_.registry.add_verb(name_, std::move(verb), library_); }
+
+  CoreServices& services_;
+  std::string name_;
+  const ConfigNode& config_;
+  LibraryRef library_;
+  ComponentLogger logger_;
+};
+
+}  // namespace junction

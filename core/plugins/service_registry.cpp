@@ -1,0 +1,114 @@
+#include "core/plugins/service_registry.hpp"
+
+#include <cctype>
+#include <stdexcept>
+
+namespace junction {
+
+namespace {
+void check_name(std::string_view what, std::string_view name) {
+  if (name.empty()) throw std::invalid_argument(std::string(what) + " with an empty name");
+  for (char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
+      throw std::invalid_argument(std::string(what) + " name '" + std::string(name) +
+                                  "' may only contain letters, digits, '_' and '-'");
+}
+
+bool same_signature(const VerbSpec& a, const VerbSpec& b) {
+  if (a.params.size() != b.params.size()) return false;
+  for (std::size_t i = 0; i < a.params.size(); ++i)
+    if (a.params[i].type != b.params[i].type || a.params[i].optional != b.params[i].optional) return false;
+  return true;
+}
+}  // namespace
+
+void ServiceRegistry::add_driver(const std::string& owner, std::shared_ptr<ChannelDriver> driver, LibraryRef library) {
+  if (!driver) throw std::invalid_argument("null channel driver");
+  std::string name(driver->name());
+  check_name("channel driver", name);
+  if (auto it = drivers_.find(name); it != drivers_.end())
+    throw std::invalid_argument("channel driver '" + name + "' is already registered by " + it->second.owner);
+  drivers_.emplace(name, Owned<ChannelDriver>{owner, keep_library_alive(std::move(driver), std::move(library))});
+  ++generation_;
+}
+
+std::shared_ptr<ChannelDriver> ServiceRegistry::driver(std::string_view name) const {
+  auto it = drivers_.find(name);
+  return it == drivers_.end() ? nullptr : it->second.object;
+}
+
+std::vector<std::string> ServiceRegistry::driver_names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, entry] : drivers_) names.push_back(name);
+  return names;
+}
+
+void ServiceRegistry::add_strategy(const std::string& owner, std::shared_ptr<RoutingStrategy> strategy,
+                                   LibraryRef library) {
+  if (!strategy) throw std::invalid_argument("null routing strategy");
+  std::string name(strategy->name());
+  check_name("routing strategy", name);
+  if (auto it = strategies_.find(name); it != strategies_.end())
+    throw std::invalid_argument("routing strategy '" + name + "' is already registered by " + it->second.owner);
+  strategies_.emplace(name, Owned<RoutingStrategy>{owner, keep_library_alive(std::move(strategy), std::move(library))});
+  ++generation_;
+}
+
+std::shared_ptr<RoutingStrategy> ServiceRegistry::strategy(std::string_view name) const {
+  auto it = strategies_.find(name);
+  return it == strategies_.end() ? nullptr : it->second.object;
+}
+
+void ServiceRegistry::reserve_verb(VerbSpec spec) {
+  check_name("verb", spec.name);
+  spec.handler = nullptr;
+  std::string name = spec.name;
+  verbs_[name] = RegisteredVerb{spec, "core", true};
+  reserved_[name] = std::move(spec);
+  ++generation_;
+}
+
+void ServiceRegistry::add_verb(const std::string& owner, VerbSpec spec, LibraryRef library) {
+  check_name("verb", spec.name);
+  if (!spec.handler) throw std::invalid_argument("verb '" + spec.name + "' has no handler");
+  auto existing = verbs_.find(spec.name);
+  bool implements_reserved = false;
+  if (existing != verbs_.end()) {
+    if (!existing->second.reserved || existing->second.spec.handler)
+      throw std::invalid_argument("verb '" + spec.name + "' is already provided by " + existing->second.owner);
+    if (!same_signature(existing->second.spec, spec))
+      throw std::invalid_argument("verb '" + spec.name + "' must take the parameters the core declares for it");
+    implements_reserved = true;
+  }
+  RegisteredVerb entry;
+  entry.owner = owner;
+  entry.reserved = implements_reserved;
+  if (implements_reserved) {
+    // The core's declaration (names, docs) stays the reference; the plugin brings the code.
+    entry.spec = existing->second.spec;
+    entry.spec.handler = keep_library_alive(std::move(spec.handler), std::move(library));
+  } else {
+    spec.handler = keep_library_alive(std::move(spec.handler), std::move(library));
+    entry.spec = std::move(spec);
+  }
+  verbs_[entry.spec.name] = std::move(entry);
+  ++generation_;
+}
+
+void ServiceRegistry::remove_owner(std::string_view owner) {
+  std::erase_if(drivers_, [&](const auto& e) { return e.second.owner == owner; });
+  std::erase_if(strategies_, [&](const auto& e) { return e.second.owner == owner; });
+  for (auto it = verbs_.begin(); it != verbs_.end();) {
+    if (it->second.owner != owner) {
+      ++it;
+    } else if (auto reserved = reserved_.find(it->first); reserved != reserved_.end()) {
+      it->second = RegisteredVerb{reserved->second, "core", true};
+      ++it;
+    } else {
+      it = verbs_.erase(it);
+    }
+  }
+  ++generation_;
+}
+
+}  // namespace junction

@@ -1,0 +1,61 @@
+// What plugins (and the core itself) offer: channel drivers, routing strategies, Lua verbs.
+// Every entry remembers its owner, so a stopping plugin's entries can be removed, and holds
+// a reference on the owner's library (see library_keepalive.hpp).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/plugins/library_keepalive.hpp"
+#include "junction/call.hpp"
+#include "junction/routing.hpp"
+#include "junction/script.hpp"
+
+namespace junction {
+
+struct RegisteredVerb {
+  VerbSpec spec;      ///< handler is empty while a reserved verb has no implementation
+  std::string owner;  ///< "core" or the implementing plugin's name
+  bool reserved = false;
+};
+
+/// Used on the call loop (and single-threaded during start-up); not thread-safe.
+class ServiceRegistry {
+ public:
+  void add_driver(const std::string& owner, std::shared_ptr<ChannelDriver> driver, LibraryRef library = {});
+  std::shared_ptr<ChannelDriver> driver(std::string_view name) const;
+  std::vector<std::string> driver_names() const;
+
+  void add_strategy(const std::string& owner, std::shared_ptr<RoutingStrategy> strategy, LibraryRef library = {});
+  std::shared_ptr<RoutingStrategy> strategy(std::string_view name) const;
+
+  /// Declares a verb whose implementation a plugin will bring (play, record, collect ...),
+  /// so its place and documentation exist before the plugin does.
+  void reserve_verb(VerbSpec spec);
+  /// Adds a verb or implements a reserved one. Throws std::invalid_argument on a clash.
+  void add_verb(const std::string& owner, VerbSpec spec, LibraryRef library = {});
+  const std::map<std::string, RegisteredVerb, std::less<>>& verbs() const { return verbs_; }
+
+  /// Removes everything `owner` registered; reserved verbs it implemented become unimplemented.
+  void remove_owner(std::string_view owner);
+
+  /// Bumped on every change, so caches (the Lua verb table) know when to rebuild.
+  std::uint64_t generation() const { return generation_; }
+
+ private:
+  template <class T>
+  struct Owned {
+    std::string owner;
+    std::shared_ptr<T> object;
+  };
+  std::map<std::string, Owned<ChannelDriver>, std::less<>> drivers_;
+  std::map<std::string, Owned<RoutingStrategy>, std::less<>> strategies_;
+  std::map<std::string, RegisteredVerb, std::less<>> verbs_;
+  std::map<std::string, VerbSpec, std::less<>> reserved_;
+  std::uint64_t generation_ = 0;
+};
+
+}  // namespace junction
