@@ -26,7 +26,7 @@ inline const char* kDefaultRouting = "function route(request) return nil end\n";
 class FlowHarness {
  public:
   explicit FlowHarness(const std::string& flow, const std::string& routing = kDefaultRouting,
-                       std::uint64_t instruction_limit = 1'000'000)
+                       std::uint64_t instruction_limit = 1'000'000, std::size_t memory_limit = 256u << 20)
       : dir_(make_dir()) {
     log_file_ = open_memstream(&log_buffer_, &log_size_);
     sink_ = std::make_unique<LogSink>(log_file_, LogLevel::info);
@@ -42,7 +42,7 @@ class FlowHarness {
     settings.flow = dir_ / "flows/default.lua";
     settings.routing = dir_ / "routing/default.lua";
     settings.instruction_limit = instruction_limit;
-    settings.memory_limit_bytes = 512u << 20;
+    settings.memory_limit_bytes = memory_limit;
     runtime = std::make_unique<ScriptRuntime>(loop, *engine_, registry, *logger_, metrics, settings);
     registry.add_strategy("core", std::make_shared<LuaRoutingStrategy>(*runtime));
     engine_->set_routing_order({"lua"});
