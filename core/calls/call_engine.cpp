@@ -45,19 +45,22 @@ LegId CallEngineImpl::incoming(ChannelDriver& driver, IncomingCall request) {
   CallInfo info{call.id, leg_id, request.caller, request.callee, std::move(request.headers), std::string(driver.name())};
   logger_.info("incoming from '" + call.caller.number + "' to '" + call.callee.number + "' via " + info.driver,
                context_of(call.id));
-  call.flow_running = flows_ != nullptr;
+  const bool run_flow = flows_ != nullptr && accepting_;
+  call.flow_running = run_flow;
   const std::string call_id = call.id;
   calls_.emplace(call_id, std::move(call));
   calls_total_.add();
   calls_active_.set(static_cast<double>(calls_.size()));
 
-  if (flows_) {
+  if (run_flow) {
     // The driver gets its leg id back before the flow's first verb can touch the leg.
     loop_.post([this, info = std::move(info)] {
       if (calls_.count(info.call_id)) flows_->start_flow(info);
     });
   } else {
-    loop_.post([this, call_id] { flow_finished(call_id, cause::no_route); });
+    // No flow will run (none configured, or shutting down): refuse once the driver has its id.
+    const int refusal = flows_ ? cause::temporary_failure : cause::no_route;
+    loop_.post([this, call_id, refusal] { flow_finished(call_id, refusal); });
   }
   return leg_id;
 }

@@ -27,6 +27,8 @@ class CallEngineImpl final : public CallEngine {
   ~CallEngineImpl() override;
 
   void set_flow_host(CallFlowHost* flows) { flows_ = flows; }
+  /// While false (shutting down), new inbound calls are refused with temporary_failure.
+  void set_accepting(bool accepting) { accepting_ = accepting; }
   /// Routing strategies asked, in order, for numbers that are not explicit "driver/x" targets.
   void set_routing_order(std::vector<std::string> strategies) { routing_order_ = std::move(strategies); }
 
@@ -70,6 +72,7 @@ class CallEngineImpl final : public CallEngine {
   ServiceRegistry& registry_;
   Logger& logger_;
   CallFlowHost* flows_ = nullptr;
+  bool accepting_ = true;
   std::vector<std::string> routing_order_;
   std::unordered_map<LegId, LegRecord> legs_;
   std::unordered_map<std::string, CallRecord> calls_;

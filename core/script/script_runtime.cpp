@@ -68,7 +68,8 @@ ScriptRuntime::ScriptRuntime(Executor& loop, CallEngineImpl& engine, const Servi
       budget_stops_(metrics.counter("junction_script_budget_stops_total",
                                     "Call flows stopped for exceeding the instruction budget")),
       reloads_(metrics.counter("junction_script_reloads_total", "Successful script reloads")),
-      flows_gauge_(metrics.gauge("junction_script_flows", "Call flow coroutines alive")) {
+      flows_gauge_(metrics.gauge("junction_script_flows", "Call flow coroutines alive")),
+      generation_gauge_(metrics.gauge("junction_script_generation", "Generation of the scripts new calls run")) {
   allocator_.limit = settings_.memory_limit_bytes;
   L_ = lua_newstate(&ScriptRuntime::allocate, &allocator_);
   if (!L_) throw ScriptError("cannot create the Lua state (memory limit too small?)");
@@ -103,6 +104,7 @@ int ScriptRuntime::protected_call(lua_State* L, int nargs, int nresults, ScriptC
 
 void ScriptRuntime::load() {
   generation_ = std::make_shared<ScriptGeneration>(L_, next_generation_++, settings_, registry_, this);
+  generation_gauge_.set(static_cast<double>(generation_->number()));
   logger_.info("scripts loaded (generation " + std::to_string(generation_->number()) + ")");
 }
 
@@ -116,6 +118,7 @@ bool ScriptRuntime::reload() {
     return false;
   }
   reloads_.add();
+  generation_gauge_.set(static_cast<double>(generation_->number()));
   logger_.info("scripts reloaded (generation " + std::to_string(generation_->number()) + "); " +
                std::to_string(flows_.size()) + " running calls keep their scripts");
   return true;

@@ -88,6 +88,7 @@ class ScriptRuntime final : public CallFlowHost {
   Counter& budget_stops_;
   Counter& reloads_;
   Gauge& flows_gauge_;
+  Gauge& generation_gauge_;
 };
 
 }  // namespace junction

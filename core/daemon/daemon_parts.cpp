@@ -1,0 +1,81 @@
+#include "core/daemon/daemon_parts.hpp"
+
+#include <unistd.h>
+
+#include "core/plugins/plugin_library.hpp"
+#include "core/script/core_verbs.hpp"
+#include "core/script/lua_routing_strategy.hpp"
+#include "junction/cause.hpp"
+
+namespace junction {
+
+namespace {
+
+// Plugins are looked for where the config says, then next to the binary (the build tree
+// puts them in bin/plugins), then in the installed layout (bin/../lib/junction/plugins).
+std::vector<std::filesystem::path> plugin_search_dirs(const DaemonConfig& config) {
+  std::vector<std::filesystem::path> dirs;
+  if (!config.plugin_directory.empty()) dirs.push_back(config.plugin_directory);
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    dirs.push_back(exe.parent_path() / "plugins");
+    dirs.push_back(exe.parent_path().parent_path() / "lib" / "junction" / "plugins");
+  }
+  return dirs;
+}
+
+std::vector<PluginRequest> plugin_requests(const DaemonConfig& config) {
+  std::vector<PluginRequest> requests;
+  for (const auto& entry : config.plugins) requests.push_back({entry.name, entry.path, entry.config, entry.key_path});
+  return requests;
+}
+
+ScriptSettings script_settings(const DaemonConfig& config) {
+  ScriptSettings settings;
+  settings.directory = config.scripts.directory;
+  settings.flow = config.scripts.flow;
+  settings.routing = config.scripts.routing;
+  settings.instruction_limit = config.scripts.instruction_limit;
+  settings.memory_limit_bytes = config.scripts.memory_limit_bytes;
+  return settings;
+}
+
+}  // namespace
+
+DaemonParts::DaemonParts(const DaemonOptions& options)
+    : config(options.config), log(stderr, options.log_level.value_or(options.config.log_level)), directory(config.users) {
+  loopback = std::make_shared<LoopbackDriver>(loop, engine);
+  registry.add_driver("core", loopback);
+  register_core_verbs(registry, engine);
+  plugins = std::make_unique<PluginHost>(
+      CoreServices{loop, workers, log, metrics, directory, engine, registry, config.node_id}, plugin_search_dirs(config));
+}
+
+DaemonParts::~DaemonParts() {
+  engine.set_flow_host(nullptr);
+  scripts.reset();
+  plugins.reset();
+  workers.shutdown();
+}
+
+void DaemonParts::load_plugins() { plugins->load(plugin_requests(config)); }
+
+void DaemonParts::start() {
+  plugins->start_all();
+  scripts = std::make_unique<ScriptRuntime>(loop, engine, registry, script_log, metrics, script_settings(config));
+  scripts->load();
+  registry.add_strategy("core", std::make_shared<LuaRoutingStrategy>(*scripts));
+  std::vector<std::string> unknown;
+  for (const auto& name : config.routing_strategies)
+    if (!registry.strategy(name)) unknown.push_back(name);
+  if (!unknown.empty()) {
+    std::string list;
+    for (const auto& name : unknown) list += (list.empty() ? "" : ", ") + name;
+    throw PluginError("routing.strategies names strategies no plugin provides: " + list);
+  }
+  engine.set_routing_order(config.routing_strategies);
+  engine.set_flow_host(scripts.get());
+}
+
+}  // namespace junction

@@ -1,0 +1,47 @@
+// The daemon's services, built in dependency order and destroyed in reverse. Shared by the
+// running daemon and `--check`, so both see exactly the same plugins and scripts.
+#pragma once
+
+#include <memory>
+
+#include "core/asio.hpp"
+#include "core/calls/call_engine.hpp"
+#include "core/calls/loopback_driver.hpp"
+#include "core/daemon/daemon.hpp"
+#include "core/daemon/user_directory.hpp"
+#include "core/exec/asio_executor.hpp"
+#include "core/exec/thread_worker_pool.hpp"
+#include "core/log/log_sink.hpp"
+#include "core/metrics/metrics_registry.hpp"
+#include "core/plugins/plugin_host.hpp"
+#include "core/script/script_runtime.hpp"
+
+namespace junction {
+
+struct DaemonParts {
+  explicit DaemonParts(const DaemonOptions& options);
+  ~DaemonParts();
+
+  /// Loads (and configures) the plugins. Throws PluginError.
+  void load_plugins();
+  /// Starts plugins, loads scripts, wires routing. Throws PluginError / ScriptError / ConfigErrors.
+  void start();
+
+  const DaemonConfig& config;
+  asio::io_context io;
+  AsioExecutor loop{io};
+  ThreadWorkerPool workers{2};
+  LogSink log;
+  ComponentLogger core_log{log, "core"};
+  ComponentLogger call_log{log, "calls"};
+  ComponentLogger script_log{log, "lua"};
+  MetricsRegistry metrics;
+  UserDirectory directory;
+  ServiceRegistry registry;
+  CallEngineImpl engine{loop, registry, call_log, metrics};
+  std::shared_ptr<LoopbackDriver> loopback;
+  std::unique_ptr<PluginHost> plugins;
+  std::unique_ptr<ScriptRuntime> scripts;
+};
+
+}  // namespace junction
