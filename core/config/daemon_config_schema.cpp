@@ -9,37 +9,37 @@ ConfigSchema daemon_config_schema() {
   auto plugin = S::map({
       {"name", S::string().with_doc("unique, [a-z0-9_-]{1,64}"), required},
       {"path", S::string().with_doc("shared object; relative to the config file")},
-      {"enabled", S::boolean().with_default("true")},
+      {"enabled", S::boolean().with_default("true").with_doc("false: listed but not loaded")},
       {"config", S::any().with_doc("the plugin's own block, a map checked against the plugin's schema")},
   });
   auto user = S::map({
       {"extension", S::string().with_doc("unique, 1-32 characters of 0-9 * # +"), required},
       {"name", S::string().with_default("").with_doc("display name")},
-      {"email", S::string()},
+      {"email", S::string().with_doc("where voice and fax messages go")},
       {"sip_password", S::string().with_doc("absent: the user cannot register")},
       {"voicemail_pin", S::string().with_doc("4-12 digits; absent: mailbox menu disabled")},
   });
 
   return S::map({
-      {"node", S::map({{"id", S::string().with_doc("[A-Za-z0-9._-]{1,64}"), required}}), required},
-      {"log", S::map({{"level", S::one_of(levels).with_default("info")}})},
+      {"node", S::map({{"id", S::string().with_doc("this node's name in logs and /health, [A-Za-z0-9._-]{1,64}"), required}}), required},
+      {"log", S::map({{"level", S::one_of(levels).with_default("info").with_doc("--log-level overrides it")}})},
       {"admin", S::map({
-                    {"enabled", S::boolean().with_default("true")},
+                    {"enabled", S::boolean().with_default("true").with_doc("serve GET /health and GET /metrics")},
                     {"address", S::string().with_default("127.0.0.1").with_doc("IPv4 or IPv6 literal")},
                     {"port", S::integer(0, 65535).with_default("8080").with_doc("0: pick a free port")},
                 })},
-      {"plugin_directory", S::string().with_doc("relative to the config file")},
+      {"plugin_directory", S::string().with_doc("searched first for junction_<name>.so; relative to the config file")},
       {"plugins", S::list(plugin)},
       {"scripts", S::map({
                       {"directory", S::string().with_default("../scripts").with_doc("relative to the config file")},
                       {"flow", S::string().with_default("flows/default.lua").with_doc("relative to directory")},
                       {"routing", S::string().with_default("routing/default.lua").with_doc("relative to directory")},
-                      {"instruction_limit", S::integer(1000, 1'000'000'000'000).with_default("10000000")},
-                      {"memory_limit_mb", S::integer(1, 65536).with_default("256")},
+                      {"instruction_limit", S::integer(1000, 1'000'000'000'000).with_default("10000000").with_doc("VM instructions a flow may run between two waiting verbs")},
+                      {"memory_limit_mb", S::integer(1, 65536).with_default("256").with_doc("memory cap of the whole Lua state")},
                   })},
-      {"routing", S::map({{"strategies", S::list(S::string()).with_doc("default [lua]")}})},
+      {"routing", S::map({{"strategies", S::list(S::string()).with_doc("routing strategies asked in order for plain numbers; default [lua]")}})},
       {"users", S::list(user)},
-      {"shutdown", S::map({{"drain_timeout_ms", S::integer(0, 600'000).with_default("5000")}})},
+      {"shutdown", S::map({{"drain_timeout_ms", S::integer(0, 600'000).with_default("5000").with_doc("how long SIGTERM waits for calls to end before clearing them")}})},
   });
 }
 

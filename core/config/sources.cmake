@@ -5,3 +5,4 @@ target_sources(junction_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/describe_value.cp
 target_sources(junction_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/daemon_config.cpp)
 target_sources(junction_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/daemon_config_schema.cpp)
 target_sources(junction_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/daemon_config_checks.cpp)
+target_sources(junction_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/schema_doc.cpp)

@@ -20,6 +20,12 @@ struct DaemonOptions {
   std::optional<LogLevel> log_level;  ///< --log-level overrides the config
 };
 
+/// The Lua API reference of the core's verbs (what docs/lua-api.md holds).
+std::string core_lua_api();
+
+/// The configuration reference (what docs/configuration.md holds), from the schema.
+std::string config_reference();
+
 /// Runs the daemon; returns the process exit status.
 int run_daemon(DaemonOptions options);
 

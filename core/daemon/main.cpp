@@ -16,6 +16,8 @@ const char* kUsage =
     "  --check            validate config, plugins and scripts, print what would load, exit 0 or 2\n"
     "  --log-level LEVEL  trace, debug, info, warn, error or off (overrides log.level)\n"
     "  --version          print the version and the plugin SDK ABI, then exit\n"
+    "  --lua-api          print the Lua API reference (docs/lua-api.md) from the verb table\n"
+    "  --config-reference print the configuration reference (docs/configuration.md) from the schema\n"
     "signals: SIGINT/SIGTERM stop gracefully, SIGHUP reloads the Lua scripts\n";
 
 }  // namespace
@@ -47,6 +49,12 @@ int main(int argc, char** argv) {
       level = parsed;
     } else if (arg == "--version") {
       std::cout << "junctiond " << JUNCTION_VERSION << " (plugin SDK ABI " << junction::kSdkAbiVersion << ")\n";
+      return junction::exit_status::ok;
+    } else if (arg == "--config-reference") {
+      std::cout << junction::config_reference();
+      return junction::exit_status::ok;
+    } else if (arg == "--lua-api") {
+      std::cout << junction::core_lua_api();
       return junction::exit_status::ok;
     } else if (arg == "--help" || arg == "-h") {
       std::cout << kUsage;
