@@ -14,6 +14,25 @@ void check_name(std::string_view what, std::string_view name) {
                                   "' may only contain letters, digits, '_' and '-'");
 }
 
+// Verb names are Lua identifiers, optionally in a module: "play" or "hello.greet".
+void check_verb_name(const std::string& name) {
+  bool ok = !name.empty();
+  int dots = 0;
+  bool at_start = true;
+  for (char c : name) {
+    if (c == '.') {
+      ok = ok && !at_start && ++dots == 1;
+      at_start = true;
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (!at_start && std::isdigit(static_cast<unsigned char>(c)))) {
+      at_start = false;
+    } else {
+      ok = false;
+    }
+  }
+  if (!ok || at_start)
+    throw std::invalid_argument("verb name '" + name + "' must be a Lua identifier or module.identifier");
+}
+
 bool same_signature(const VerbSpec& a, const VerbSpec& b) {
   if (a.params.size() != b.params.size()) return false;
   for (std::size_t i = 0; i < a.params.size(); ++i)
@@ -60,7 +79,7 @@ std::shared_ptr<RoutingStrategy> ServiceRegistry::strategy(std::string_view name
 }
 
 void ServiceRegistry::reserve_verb(VerbSpec spec) {
-  check_name("verb", spec.name);
+  check_verb_name(spec.name);
   spec.handler = nullptr;
   std::string name = spec.name;
   verbs_[name] = RegisteredVerb{spec, "core", true};
@@ -69,7 +88,7 @@ void ServiceRegistry::reserve_verb(VerbSpec spec) {
 }
 
 void ServiceRegistry::add_verb(const std::string& owner, VerbSpec spec, LibraryRef library) {
-  check_name("verb", spec.name);
+  check_verb_name(spec.name);
   if (!spec.handler) throw std::invalid_argument("verb '" + spec.name + "' has no handler");
   auto existing = verbs_.find(spec.name);
   bool implements_reserved = false;

@@ -20,7 +20,8 @@ int refuse_write(lua_State* L) {
   return luaL_error(L, "attempt to modify a read-only library table (field '%s')", luaL_optstring(L, 2, "?"));
 }
 
-// Wraps the table at the top in a read-only proxy, replacing it.
+}  // namespace
+
 void make_read_only(lua_State* L) {
   lua_newtable(L);                   // proxy
   lua_newtable(L);                   // its metatable
@@ -33,6 +34,8 @@ void make_read_only(lua_State* L) {
   lua_setmetatable(L, -2);
   lua_remove(L, -2);
 }
+
+namespace {
 
 // Copies the listed fields of global library `lib` into a new read-only table.
 void push_library_subset(lua_State* L, const char* lib, const char* const* fields) {

@@ -15,6 +15,9 @@ namespace junction::sandbox {
 /// loaded through load() and require() get as their _ENV.
 void push_base(lua_State* L, const std::filesystem::path& scripts_dir, int env_index, Logger& logger);
 
+/// Replaces the table at the top of the stack with a read-only proxy of it.
+void make_read_only(lua_State* L);
+
 /// Loads a text chunk from `file` with `chunk_name` ("@flows/default.lua") and sets its _ENV
 /// to the value at `env_index`. On success pushes the function and returns true; on failure
 /// pushes the error message and returns false. Binary chunks are refused.

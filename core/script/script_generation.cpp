@@ -72,8 +72,35 @@ ScriptGeneration::ScriptGeneration(lua_State* L, std::uint64_t number, const Scr
   const int base = lua_gettop(L);
   for (const auto& [name, verb] : registry.verbs()) {
     verbs_.push_back(std::make_unique<BoundVerb>(BoundVerb{verb.spec, runtime}));
+    // "module.verb" goes into a module table; the module is read-only to scripts.
+    const auto dot = name.find('.');
+    int target = base;
+    if (dot != std::string::npos) {
+      const std::string module = name.substr(0, dot);
+      if (lua_getfield(L, base, module.c_str()) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, base, module.c_str());
+      }
+      target = lua_gettop(L);
+    }
     verb_binding::push_verb(L, verbs_.back().get());
-    lua_setfield(L, base, name.c_str());
+    lua_setfield(L, target, dot == std::string::npos ? name.c_str() : name.c_str() + dot + 1);
+    if (dot != std::string::npos) lua_pop(L, 1);
+  }
+  // Module tables become read-only, like the standard libraries.
+  for (const auto& [name, verb] : registry.verbs()) {
+    const auto dot = name.find('.');
+    if (dot == std::string::npos) continue;
+    const std::string module = name.substr(0, dot);
+    lua_getfield(L, base, module.c_str());
+    if (lua_getmetatable(L, -1)) {  // already wrapped
+      lua_pop(L, 2);
+      continue;
+    }
+    sandbox::make_read_only(L);
+    lua_setfield(L, base, module.c_str());
   }
 
   lua_newtable(L);  // metatable of the proxy

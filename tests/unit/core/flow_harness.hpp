@@ -85,6 +85,9 @@ class FlowHarness {
     return std::string(log_buffer_, log_size_);
   }
 
+  /// Benchmarks turn logging down so that log text does not count as the cost of a call.
+  void set_log_level(LogLevel level) { sink_->set_level(level); }
+
   const LoopbackLeg& leg(LegId id) { return *loopback->leg(id); }
   CallEngineImpl& engine() { return *engine_; }
   const std::filesystem::path& dir() const { return dir_; }
