@@ -55,7 +55,12 @@ LegId CallEngineImpl::incoming(ChannelDriver& driver, IncomingCall request) {
   if (run_flow) {
     // The driver gets its leg id back before the flow's first verb can touch the leg.
     loop_.post([this, info = std::move(info)] {
-      if (calls_.count(info.call_id)) flows_->start_flow(info);
+      if (!calls_.count(info.call_id)) return;  // the caller already went away
+      if (flows_) {
+        flows_->start_flow(info);
+      } else {
+        flow_finished(info.call_id, cause::temporary_failure);  // shut down in between
+      }
     });
   } else {
     // No flow will run (none configured, or shutting down): refuse once the driver has its id.
