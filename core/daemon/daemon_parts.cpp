@@ -55,8 +55,10 @@ DaemonParts::DaemonParts(const DaemonOptions& options)
 DaemonParts::~DaemonParts() {
   engine.set_flow_host(nullptr);
   scripts.reset();
-  plugins.reset();
+  // Work still queued holds references on plugin libraries (LibraryBoundExecutor); finish
+  // the workers first, then the plugins go, then the loop's queue with the io_context.
   workers.shutdown();
+  plugins.reset();
 }
 
 void DaemonParts::load_plugins() { plugins->load(plugin_requests(config)); }

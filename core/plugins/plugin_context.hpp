@@ -6,6 +6,7 @@
 
 #include "core/log/log_sink.hpp"
 #include "core/plugins/core_services.hpp"
+#include "core/plugins/library_bound_executor.hpp"
 #include "junction/host.hpp"
 
 namespace junction {
@@ -17,10 +18,12 @@ class PluginContext final : public Host, private Registrar {
         name_(std::move(plugin_name)),
         config_(config),
         library_(std::move(library)),
-        logger_(services.log, name_) {}
+        logger_(services.log, name_),
+        executor_(services.executor, library_),
+        workers_(services.workers, library_) {}
 
-  Executor& executor() override { return services_.executor; }
-  WorkerPool& workers() override { return services_.workers; }
+  Executor& executor() override { return executor_; }
+  WorkerPool& workers() override { return workers_; }
   Logger& logger() override { return logger_; }
   Metrics& metrics() override { return services_.metrics; }
   const Directory& directory() override { return services_.directory; }
@@ -43,6 +46,8 @@ class PluginContext final : public Host, private Registrar {
   const ConfigNode& config_;
   LibraryRef library_;
   ComponentLogger logger_;
+  LibraryBoundExecutor executor_;
+  LibraryBoundWorkerPool workers_;
 };
 
 }  // namespace junction

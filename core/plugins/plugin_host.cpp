@@ -26,6 +26,16 @@ std::vector<std::string> name_list(const char* const* names) {
   return out;
 }
 
+std::string describe_current_exception() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an exception that is not a std::exception";
+  }
+}
+
 std::string join_lines(const std::vector<std::string>& lines) {
   std::string out;
   for (const auto& line : lines) {
@@ -47,13 +57,15 @@ PluginHost::~PluginHost() {
 }
 
 std::filesystem::path PluginHost::resolve(const PluginRequest& request) const {
-  if (!request.path.empty()) return request.path;
+  // Absolute, so that the existence check, the loader probe and Boost.DLL all mean the same
+  // file (dlopen would search the system library path for a bare name).
+  if (!request.path.empty()) return std::filesystem::absolute(request.path);
   const std::string file = "junction_" + request.name + ".so";
   for (const auto& dir : search_dirs_) {
     std::error_code ec;
     if (std::filesystem::is_regular_file(dir / file, ec)) return dir / file;
   }
-  return search_dirs_.empty() ? std::filesystem::path(file) : search_dirs_.front() / file;
+  return std::filesystem::absolute(search_dirs_.empty() ? std::filesystem::path(file) : search_dirs_.front() / file);
 }
 
 void PluginHost::load(const std::vector<PluginRequest>& requests) {
@@ -70,12 +82,20 @@ void PluginHost::load(const std::vector<PluginRequest>& requests) {
       problems.emplace_back(e.what());
     }
   }
-  order_by_dependencies(problems);
+  std::set<std::string> listed;
+  for (const auto& request : requests) listed.insert(request.name);
+  order_by_dependencies(listed, problems);
 
   for (auto& loaded : plugins_) {
     const PluginDescriptor& d = *loaded->library.descriptor;
     ConfigNode& block = loaded->request.config;
-    const ConfigSchema schema = d.describe_config ? d.describe_config() : ConfigSchema::map({});
+    ConfigSchema schema;
+    try {
+      schema = d.describe_config ? d.describe_config() : ConfigSchema::map({});
+    } catch (const std::exception& e) {
+      problems.push_back("plugin '" + loaded->request.name + "': describe_config() failed: " + e.what());
+      continue;
+    }
     std::vector<std::string> config_problems = config::validate(block, schema);
     if (!config_problems.empty()) {
       problems.insert(problems.end(), config_problems.begin(), config_problems.end());
@@ -96,7 +116,7 @@ void PluginHost::load(const std::vector<PluginRequest>& requests) {
 
 // Kahn's algorithm; among plugins that are ready at the same time, lower load_priority and
 // then config order go first, so the order is stable and predictable.
-void PluginHost::order_by_dependencies(std::vector<std::string>& problems) {
+void PluginHost::order_by_dependencies(const std::set<std::string>& listed, std::vector<std::string>& problems) {
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < plugins_.size(); ++i) index[plugins_[i]->request.name] = i;
 
@@ -105,6 +125,8 @@ void PluginHost::order_by_dependencies(std::vector<std::string>& problems) {
     for (const auto& dep : plugins_[i]->requires_plugins) {
       auto it = index.find(dep);
       if (it == index.end()) {
+        // A listed plugin that failed to load was reported already.
+        if (listed.count(dep)) continue;
         problems.push_back("plugin '" + plugins_[i]->request.name + "' requires plugin '" + dep +
                            "', which is not in the plugin list");
       } else {
@@ -160,8 +182,8 @@ void PluginHost::start_all() {
                                                      loaded.library.library);
     try {
       loaded.plugin->start(*loaded.context);
-    } catch (const std::exception& e) {
-      std::string reason = "plugin '" + loaded.request.name + "' failed to start: " + e.what();
+    } catch (...) {
+      std::string reason = "plugin '" + loaded.request.name + "' failed to start: " + describe_current_exception();
       services_.registry.remove_owner(loaded.request.name);
       stop_range(started_);
       throw PluginError(reason);

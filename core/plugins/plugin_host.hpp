@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,7 +57,7 @@ class PluginHost {
  private:
   struct Loaded;
   std::filesystem::path resolve(const PluginRequest& request) const;
-  void order_by_dependencies(std::vector<std::string>& problems);
+  void order_by_dependencies(const std::set<std::string>& listed, std::vector<std::string>& problems);
   void stop_range(std::size_t count);
 
   CoreServices services_;

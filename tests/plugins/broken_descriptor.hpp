@@ -5,24 +5,16 @@
 
 #include "logging_plugin.hpp"
 
-#define JUNCTION_TEST_BROKEN_DESCRIPTOR(plugin_name, abi, size, fingerprint)                                       \
-  namespace {                                                                                                    \
-  struct BrokenPlugin final : ::junction::test_plugins::LoggingPlugin {                                           \
-    BrokenPlugin() : LoggingPlugin(plugin_name) {}                                                               \
-  };                                                                                                             \
-  ::junction::Plugin* broken_create() { return new BrokenPlugin(); }                                             \
-  void broken_destroy(::junction::Plugin* plugin) { delete plugin; }                                             \
-  }                                                                                                              \
-  JUNCTION_PLUGIN_EXPORT const ::junction::PluginDescriptor junction_plugin_descriptor{                          \
-      abi,                                                                                                       \
-      size,                                                                                                      \
-      fingerprint,                                                                                               \
-      plugin_name,                                                                                               \
-      "0.0.1",                                                                                                   \
-      "Test plugin with a broken descriptor",                                                                    \
-      ::junction::test_plugins::kNoPlugins,                                                                      \
-      ::junction::test_plugins::kNoPlugins,                                                                      \
-      0,                                                                                                         \
-      nullptr,                                                                                                   \
-      &broken_create,                                                                                            \
-      &broken_destroy}
+#define JUNCTION_TEST_BROKEN_DESCRIPTOR(plugin_name, abi, size, fingerprint)                                    \
+  namespace {                                                                                                   \
+  struct BrokenPlugin final : ::junction::test_plugins::LoggingPlugin {                                         \
+    BrokenPlugin() : LoggingPlugin(plugin_name) {}                                                              \
+  };                                                                                                            \
+  ::junction::Plugin* broken_create() { return new BrokenPlugin(); }                                            \
+  void broken_destroy(::junction::Plugin* plugin) { delete plugin; }                                            \
+  }                                                                                                             \
+  JUNCTION_PLUGIN_EXPORT const ::junction::PluginDescriptor junction_plugin_descriptor {                        \
+    abi, size, fingerprint, plugin_name, "0.0.1", "Test plugin with a broken descriptor",                       \
+        ::junction::test_plugins::kNoPlugins, ::junction::test_plugins::kNoPlugins, 0, nullptr, &broken_create, \
+        &broken_destroy                                                                                         \
+  }

@@ -7,5 +7,5 @@ struct OptionalUser final : junction::test_plugins::LoggingPlugin {
 };
 }  // namespace
 
-JUNCTION_PLUGIN(OptionalUser, "optional_user", "0.0.1", "Test plugin: optionally uses good_driver",
-                JUNCTION_REQUIRES(), JUNCTION_OPTIONAL("good_driver"), nullptr);
+JUNCTION_PLUGIN(OptionalUser, "optional_user", "0.0.1", "Test plugin: optionally uses good_driver", JUNCTION_REQUIRES(),
+                JUNCTION_OPTIONAL("good_driver"), nullptr);

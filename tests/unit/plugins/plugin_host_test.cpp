@@ -118,10 +118,10 @@ class PluginHostTest : public ::testing::Test {
       request.name = item.get_string("name");
       request.path = item.get_string("path");
       const ConfigNode* block = item.find("config");
-      request.config = block && block->kind() == ConfigNode::Kind::map
-                           ? *block
-                           : ConfigNode::map(block ? block->mark() : item.mark(),
-                                             config::child_key_path(item.path(), "config"));
+      request.config =
+          block && block->kind() == ConfigNode::Kind::map
+              ? *block
+              : ConfigNode::map(block ? block->mark() : item.mark(), config::child_key_path(item.path(), "config"));
       request.key_path = item.path();
       requests.push_back(std::move(request));
     }
@@ -133,7 +133,8 @@ class PluginHostTest : public ::testing::Test {
     std::vector<PluginRequest> requests;
     for (std::size_t i = 0; i < names.size(); ++i) {
       const std::string key_path = config::item_key_path("plugins", i);
-      requests.push_back(PluginRequest{names[i], {}, ConfigNode::map({"test.yaml", 1, 1}, key_path + ".config"), key_path});
+      requests.push_back(
+          PluginRequest{names[i], {}, ConfigNode::map({"test.yaml", 1, 1}, key_path + ".config"), key_path});
     }
     return requests;
   }
@@ -185,15 +186,15 @@ class PluginHostTest : public ::testing::Test {
   MetricsRegistry metrics_;
   UserDirectory directory_{{}};
   ServiceRegistry registry_;
+  std::unique_ptr<LogSink> sink_;
+  std::unique_ptr<ComponentLogger> core_logger_;
+  std::unique_ptr<CallEngineImpl> engine_;
   std::unique_ptr<PluginHost> host_;
 
  private:
   char* log_buffer_ = nullptr;
   std::size_t log_size_ = 0;
   std::FILE* log_file_ = nullptr;
-  std::unique_ptr<LogSink> sink_;
-  std::unique_ptr<ComponentLogger> core_logger_;
-  std::unique_ptr<CallEngineImpl> engine_;
 };
 
 // --- Libraries the host refuses -------------------------------------------------------------
@@ -243,15 +244,14 @@ TEST_F(PluginHostTest, FingerprintMismatchIsRefused) {
 
 TEST_F(PluginHostTest, DescriptorSizeMismatchIsRefused) {
   EXPECT_EQ(load_error(requests_for({"wrong_size"})),
-            "plugin 'wrong_size': descriptor size " + std::to_string(sizeof(PluginDescriptor) + 8) +
-                " differs from " + std::to_string(sizeof(PluginDescriptor)) + "; rebuild it against this SDK");
+            "plugin 'wrong_size': descriptor size " + std::to_string(sizeof(PluginDescriptor) + 8) + " differs from " +
+                std::to_string(sizeof(PluginDescriptor)) + "; rebuild it against this SDK");
   EXPECT_FALSE(library_mapped("wrong_size"));
 }
 
 TEST_F(PluginHostTest, DescriptorNamingAnotherPluginIsRefused) {
-  EXPECT_EQ(load_error(requests_for({"wrong_name"})),
-            "plugin 'wrong_name': " + plugin_file("wrong_name") +
-                " provides plugin 'something_else', not 'wrong_name'");
+  EXPECT_EQ(load_error(requests_for({"wrong_name"})), "plugin 'wrong_name': " + plugin_file("wrong_name") +
+                                                          " provides plugin 'something_else', not 'wrong_name'");
   EXPECT_FALSE(library_mapped("wrong_name"));
 }
 
@@ -263,7 +263,8 @@ TEST_F(PluginHostTest, MissingRequiredDependency) {
 }
 
 TEST_F(PluginHostTest, DependencyCycle) {
-  EXPECT_EQ(load_error(requests_for({"cycle_a", "cycle_b"})), "plugins depend on each other in a cycle: cycle_a, cycle_b");
+  EXPECT_EQ(load_error(requests_for({"cycle_a", "cycle_b"})),
+            "plugins depend on each other in a cycle: cycle_a, cycle_b");
 }
 
 TEST_F(PluginHostTest, StartOrderFollowsDependenciesNotConfigOrderAndStopIsTheReverse) {
@@ -279,9 +280,8 @@ TEST_F(PluginHostTest, StartOrderFollowsDependenciesNotConfigOrderAndStopIsTheRe
   EXPECT_THAT(plan_names(), ElementsAre("good_driver", "depends_on_good", "optional_user"));
   host_->start_all();
   host_->stop_all();
-  EXPECT_THAT(lifecycle_events(),
-              ElementsAre("good_driver start", "depends_on_good start", "optional_user start", "optional_user stop",
-                          "depends_on_good stop", "good_driver stop"));
+  EXPECT_THAT(lifecycle_events(), ElementsAre("good_driver start", "depends_on_good start", "optional_user start",
+                                              "optional_user stop", "depends_on_good stop", "good_driver stop"));
 }
 
 TEST_F(PluginHostTest, AmongIndependentPluginsConfigOrderDecides) {
@@ -555,7 +555,8 @@ TEST_F(PluginHostTest, RefusedLoadUnloadsEverythingWithTheHost) {
     config:
       count: 3
   - name: depends_on_good
-    path: )" + plugin_file("depends_on_good") + R"(
+    path: )" + plugin_file("depends_on_good") +
+                                     R"(
   - name: cycle_a
 )");
   EXPECT_EQ(load_error(requests), "plugin 'cycle_a' requires plugin 'cycle_b', which is not in the plugin list");
@@ -565,6 +566,76 @@ TEST_F(PluginHostTest, RefusedLoadUnloadsEverythingWithTheHost) {
   EXPECT_FALSE(library_mapped("depends_on_good"));
   EXPECT_FALSE(library_mapped("cycle_a"));
   EXPECT_THAT(lifecycle_events(), IsEmpty());
+}
+
+// --- Regressions: each of these once failed ---------------------------------------------------
+
+// Regression: Host::executor() and Host::workers() hand the
+// plugin the daemon's executor and worker pool as they are, so a task a plugin posts holds no
+// reference on its library. A task still queued when the plugin stops and the host is
+// destroyed then points into an unmapped library: running it, or merely destroying it (the
+// std::function's manager is plugin code), jumps into unmapped memory. In the daemon this is
+// reachable on every shutdown: ~DaemonParts resets `plugins` before `workers.shutdown()` and
+// before `loop`/`io` die, so a worker job in flight or a completion posted during stop()
+// outlives the library. Now the context wraps post/call_after/run with keep_library_alive()
+// (LibraryBoundExecutor), as the registry does for drivers and verbs.
+TEST_F(PluginHostTest, TaskQueuedByAPluginKeepsItsLibraryMapped) {
+  // The task outlives the fixture's host. Were its library unmapped, running or destroying it
+  // would crash, so this test uses an executor it can leak in that case.
+  auto loop = std::make_unique<ManualExecutor>();
+  {
+    PluginHost host(CoreServices{*loop, workers_, *sink_, metrics_, directory_, *engine_, registry_, "test-node"},
+                    {kPluginDir});
+    host.load(requests_for({"posts_work"}));
+    host.start_all();
+    host.stop_all();
+  }
+  ASSERT_EQ(loop->queued_tasks(), 1u);
+  const bool mapped = library_mapped("posts_work");
+  if (!mapped) (void)loop.release();  // leaked on purpose: destroying the task would crash
+  EXPECT_TRUE(mapped) << "the queued task's code was unmapped with the host";
+  if (mapped) {
+    loop->run_ready();
+    loop.reset();
+    EXPECT_FALSE(library_mapped("posts_work"));
+  }
+}
+
+// Regression: for a path without a
+// directory part (what PluginHost::resolve() returns when it has no search directories, or a
+// PluginRequest::path like "junction_x.so") the checks disagree on which file is meant:
+// is_regular_file() looks in the working directory, Boost.DLL loads "./junction_x.so", but the
+// loader_error() probe passes the bare name to dlopen(), which searches LD_LIBRARY_PATH and the
+// system directories instead. The plugin is refused with "cannot open shared object file" even
+// though the file is right there (or, worse, the probe checks a same-named system library).
+// Now PluginHost::resolve() makes every path absolute.
+TEST_F(PluginHostTest, BareFileNameIsLoadedFromTheWorkingDirectory) {
+  const auto previous = std::filesystem::current_path();
+  std::filesystem::current_path(kPluginDir);
+  std::string error;
+  {
+    PluginHost host(CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, registry_, "test-node"}, {});
+    try {
+      host.load(requests_for({"optional_user"}));
+    } catch (const PluginError& e) {
+      error = e.what();
+    }
+  }
+  std::filesystem::current_path(previous);
+  EXPECT_EQ(error, "");
+}
+
+// Regression: a plugin that fails to load is left out of the
+// dependency graph, so its dependents are told it "is not in the plugin list" although it is
+// listed; one problem became two lines and the second one was false. Now only the load
+// failure is reported.
+TEST_F(PluginHostTest, DependencyOnAPluginThatFailedToLoadIsNotReportedAsUnlisted) {
+  auto requests = requests_for({"good_driver", "depends_on_good"});
+  requests[0].path = kPluginDir / "nowhere" / "junction_good_driver.so";
+  const std::string error = load_error(requests);
+  EXPECT_EQ(error.find("which is not in the plugin list"), std::string::npos) << error;
+  EXPECT_EQ(error.substr(0, error.find('\n')),
+            "plugin 'good_driver': file not found: " + (kPluginDir / "nowhere" / "junction_good_driver.so").string());
 }
 
 }  // namespace
