@@ -27,6 +27,12 @@ void log_lines(Logger& log, const std::string& text) {
   }
 }
 
+// "127.0.0.1:8080", "[::1]:8080".
+std::string admin_url(const std::string& address, std::uint16_t port) {
+  const bool ipv6 = address.find(':') != std::string::npos;
+  return "http://" + (ipv6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
+}
+
 }  // namespace
 
 std::string core_lua_api() {
@@ -108,9 +114,8 @@ int run_daemon(DaemonOptions options) {
     reload_signal.cancel();
   });
 
-  std::string where = parts.config.admin.enabled ? ", admin http://" + parts.config.admin.address + ":" +
-                                                       std::to_string(admin.port())
-                                                 : ", admin disabled";
+  const std::string where =
+      parts.config.admin.enabled ? ", admin " + admin_url(parts.config.admin.address, admin.port()) : ", admin disabled";
   log.info("ready: " + std::to_string(parts.plugins->plan().size()) + " plugins, scripts generation " +
            std::to_string(parts.scripts->generation()) + where);
   parts.io.run();
@@ -145,11 +150,11 @@ int check_daemon(DaemonOptions options) {
               << "\n";
   std::cout << "scripts: flow " << parts.config.scripts.flow.string() << ", routing "
             << parts.config.scripts.routing.string() << "\n";
-  std::cout << "routing strategies: ";
-  for (const auto& name : parts.config.routing_strategies) std::cout << name << " ";
+  std::cout << "routing strategies:";
+  for (const auto& name : parts.config.routing_strategies) std::cout << " " << name;
   std::cout << "\nusers: " << parts.config.users.size() << "\n";
   if (parts.config.admin.enabled) {
-    std::cout << "admin: http://" << parts.config.admin.address << ":" << parts.config.admin.port << "\n";
+    std::cout << "admin: " << admin_url(parts.config.admin.address, parts.config.admin.port) << "\n";
   } else {
     std::cout << "admin: disabled\n";
   }

@@ -110,7 +110,9 @@ void ScriptRuntime::load() {
 
 bool ScriptRuntime::reload() {
   try {
-    auto fresh = std::make_shared<ScriptGeneration>(L_, next_generation_++, settings_, registry_, this);
+    // A failed reload does not use up a generation number.
+    auto fresh = std::make_shared<ScriptGeneration>(L_, next_generation_, settings_, registry_, this);
+    ++next_generation_;
     generation_ = std::move(fresh);
   } catch (const ScriptError& e) {
     logger_.error(std::string("script reload failed, keeping generation ") + std::to_string(generation()) + ": " +
