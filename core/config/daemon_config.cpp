@@ -1,5 +1,7 @@
 #include "core/config/daemon_config.hpp"
 
+#include "core/text/join_lines.hpp"
+
 #include "core/config/daemon_config_checks.hpp"
 #include "core/config/key_path.hpp"
 #include "core/config/schema_validator.hpp"
@@ -9,14 +11,6 @@ namespace junction {
 namespace {
 namespace fs = std::filesystem;
 
-std::string join_lines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& line : lines) {
-    if (!out.empty()) out += '\n';
-    out += line;
-  }
-  return out;
-}
 
 // Absent optional sections become empty maps before validation, so that their fields get
 // the schema's defaults: the schema stays the one place where defaults are written down.

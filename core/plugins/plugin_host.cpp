@@ -1,5 +1,7 @@
 #include "core/plugins/plugin_host.hpp"
 
+#include "core/text/join_lines.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -36,14 +38,6 @@ std::string describe_current_exception() {
   }
 }
 
-std::string join_lines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& line : lines) {
-    if (!out.empty()) out += '\n';
-    out += line;
-  }
-  return out;
-}
 }  // namespace
 
 PluginHost::PluginHost(CoreServices services, std::vector<std::filesystem::path> search_dirs)

@@ -26,6 +26,12 @@ void push(lua_State* L, const ScriptValue& value) {
   std::visit(Pusher{L}, value.value);
 }
 
+ScriptTable headers_table(const Headers& headers) {
+  ScriptTable table;
+  for (const auto& [name, value] : headers) table.fields.emplace_back(name, value);
+  return table;
+}
+
 ScriptValue to_value(lua_State* L, int index, int depth) {
   index = lua_absindex(L, index);
   switch (lua_type(L, index)) {

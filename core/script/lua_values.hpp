@@ -8,6 +8,8 @@
 namespace junction::lua {
 
 void push(lua_State* L, const ScriptValue& value);
+/// Header fields as a table of name -> value (the last of repeated names wins).
+ScriptTable headers_table(const Headers& headers);
 /// Converts the value at `index`. Functions, userdata and threads become nil; nested tables
 /// deeper than 16 levels are cut off (a cycle must not hang the loop).
 ScriptValue to_value(lua_State* L, int index, int depth = 0);

@@ -155,9 +155,7 @@ void ScriptRuntime::start_flow(const CallInfo& call) {
                   {"caller_name", call.caller.display_name},
                   {"callee", call.callee.number},
                   {"driver", call.driver}};
-  ScriptTable headers;
-  for (const auto& [name, value] : call.headers) headers.fields.emplace_back(name, value);
-  table.fields.emplace_back("headers", std::move(headers));
+  table.fields.emplace_back("headers", lua::headers_table(call.headers));
   lua::push(L_, ScriptValue(std::move(table)));
   flow->call_table_ref = luaL_ref(L_, LUA_REGISTRYINDEX);
 

@@ -109,9 +109,7 @@ RouteDecision ScriptRuntime::route(const RouteRequest& request) {
                   {"caller", request.caller.number},
                   {"caller_name", request.caller.display_name},
                   {"call_id", request.call_id}};
-  ScriptTable headers;
-  for (const auto& [name, value] : request.headers) headers.fields.emplace_back(name, value);
-  table.fields.emplace_back("headers", std::move(headers));
+  table.fields.emplace_back("headers", lua::headers_table(request.headers));
 
   lua_State* T = routing_thread_;
   lua_settop(T, 0);
