@@ -1,5 +1,8 @@
 #include "core/daemon/daemon.hpp"
 
+#include <pthread.h>
+
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -65,6 +68,12 @@ Each plugin's `config` block is described in the plugin's README.
 }
 
 int run_daemon(DaemonOptions options) {
+  // Signals that arrive while plugins and scripts load wait until the handlers are installed
+  // (blocked here, before any thread starts, so every thread inherits the mask).
+  sigset_t handled;
+  sigemptyset(&handled);
+  for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&handled, signal);
+  pthread_sigmask(SIG_BLOCK, &handled, nullptr);
   DaemonParts parts(options);
   Logger& log = parts.core_log;
   log.info(std::string("junctiond ") + JUNCTION_VERSION + " starting, node " + parts.config.node_id + ", config " +
@@ -113,6 +122,7 @@ int run_daemon(DaemonOptions options) {
     stop_signals.cancel();
     reload_signal.cancel();
   });
+  pthread_sigmask(SIG_UNBLOCK, &handled, nullptr);
 
   const std::string where =
       parts.config.admin.enabled ? ", admin " + admin_url(parts.config.admin.address, admin.port()) : ", admin disabled";

@@ -68,7 +68,14 @@ void PluginHost::load(const std::vector<PluginRequest>& requests) {
     try {
       auto loaded = std::make_unique<Loaded>();
       loaded->request = request;
-      loaded->library = load_plugin_library(request.name, resolve(request));
+      const std::filesystem::path path = resolve(request);
+      if (request.path.empty() && !std::filesystem::exists(path)) {
+        std::string searched;
+        for (const auto& dir : search_dirs_) searched += (searched.empty() ? "" : ", ") + dir.string();
+        throw PluginError("plugin '" + request.name + "': junction_" + request.name + ".so not found (searched " +
+                          (searched.empty() ? std::string("no directory") : searched) + ")");
+      }
+      loaded->library = load_plugin_library(request.name, path);
       loaded->requires_plugins = name_list(loaded->library.descriptor->required_plugins);
       loaded->optional_plugins = name_list(loaded->library.descriptor->optional_plugins);
       plugins_.push_back(std::move(loaded));

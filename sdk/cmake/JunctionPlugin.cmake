@@ -20,6 +20,8 @@ function(junction_add_plugin target)
   if(ARG_OUTPUT_DIRECTORY)
     set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY})
   elseif(DEFINED JUNCTION_PLUGIN_OUTPUT_DIR)
+    # A plugin shipped with Junction: built next to junctiond, installed where it looks.
     set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${JUNCTION_PLUGIN_OUTPUT_DIR})
+    install(TARGETS ${target} LIBRARY DESTINATION lib/junction/plugins)
   endif()
 endfunction()

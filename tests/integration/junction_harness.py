@@ -35,7 +35,8 @@ EXIT_TIMEOUT = 10.0
 def env_path(name):
     value = os.environ.get(name)
     if not value:
-        raise unittest.SkipTest(f"{name} is not set; run through CTest or set it by hand")
+        raise AssertionError(f"{name} is not set; run the tests through CTest (ctest -R integration) or set "
+                             "JUNCTIOND, JUNCTION_SOURCE_DIR and JUNCTION_BUILD_DIR by hand")
     return os.path.abspath(value)
 
 
@@ -138,9 +139,11 @@ class Sandbox:
     scripts.directory made absolute, so nothing points back into the source tree.
     """
 
-    def __init__(self, test_case, admin_port=None):
+    def __init__(self, owner, admin_port=None):
+        """`owner`: a TestCase (cleanup after the test) or a cleanup-registering callable such as
+        cls.addClassCleanup."""
         self._tmp = tempfile.TemporaryDirectory(prefix="junction-it-")
-        test_case.addCleanup(self._tmp.cleanup)
+        add_cleanup(owner, self._tmp.cleanup)
         self.dir = self._tmp.name
         self.scripts_dir = os.path.join(self.dir, "scripts")
         shutil.copytree(os.path.join(source_dir(), "scripts"), self.scripts_dir)
@@ -185,8 +188,8 @@ class Sandbox:
 
 def run(args, timeout=EXIT_TIMEOUT, cwd=None):
     """Runs junctiond to completion; returns CompletedProcess with text stdout/stderr."""
-    return subprocess.run([junctiond(), *args], capture_output=True, text=True, timeout=timeout, cwd=cwd,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run([junctiond(), *args], capture_output=True, text=True, errors="replace", timeout=timeout,
+                          cwd=cwd, stdin=subprocess.DEVNULL)
 
 
 class DaemonExited(AssertionError):
@@ -206,8 +209,8 @@ class Daemon:
         self._cond = threading.Condition()
         self._eof = False
         self.proc = subprocess.Popen([junctiond(), "--config", config_path, *extra_args], stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, bufsize=1,
-                                     cwd=cwd)
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace",
+                                     bufsize=1, cwd=cwd)
         self.pid = self.proc.pid
         self._reader = threading.Thread(target=self._read, name=f"junctiond-{self.pid}-stderr", daemon=True)
         self._reader.start()
@@ -296,10 +299,16 @@ class Daemon:
         return False
 
 
-def start_daemon(test_case, config_path, extra_args=(), wait_ready=True):
-    """Starts junctiond, registers its cleanup with `test_case` and waits for "ready:"."""
+def add_cleanup(owner, function):
+    # A TestCase is callable too (it runs itself): test for it first.
+    (owner.addCleanup if isinstance(owner, unittest.TestCase) else owner)(function)
+
+
+def start_daemon(owner, config_path, extra_args=(), wait_ready=True):
+    """Starts junctiond, registers its stop() as a cleanup of `owner` (see Sandbox) and waits
+    for the "ready:" log line."""
     daemon = Daemon(config_path, extra_args)
-    test_case.addCleanup(daemon.stop)
+    add_cleanup(owner, daemon.stop)
     if wait_ready:
         daemon.wait_ready()
     return daemon

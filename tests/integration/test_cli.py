@@ -11,9 +11,9 @@ class CommandLineTest(unittest.TestCase):
     def test_version_prints_version_and_abi(self):
         result = h.run(["--version"])
         self.assertEqual(result.returncode, 0, result.stderr)
-        version = os.environ.get("JUNCTION_VERSION", r"\d+\.\d+\.\d+")
-        self.assertRegex(result.stdout.strip(), rf"^junctiond {re.escape(version) if 'JUNCTION_VERSION' in os.environ else version}"
-                                                r" \(plugin SDK ABI \d+\)$")
+        version = re.escape(os.environ["JUNCTION_VERSION"]) if "JUNCTION_VERSION" in os.environ else r"\d+\.\d+\.\d+"
+        self.assertRegex(result.stdout, rf"^junctiond {version} \(plugin SDK ABI \d+\)\n$")
+        self.assertEqual(result.stderr, "")
 
     def test_help_exits_0_with_usage(self):
         result = h.run(["--help"])
@@ -84,6 +84,15 @@ class ShippedConfigCheckTest(unittest.TestCase):
         # --check is quiet on stderr when all is well (logging defaults to warn).
         self.assertEqual(result.stderr, "")
         self.assertTrue(h.port_is_free(sandbox.admin_port))
+
+    def test_check_prints_ipv6_admin_address_as_url(self):
+        # Only --check: nothing listens, no traffic leaves 127.0.0.1.
+        sandbox = h.Sandbox(self)
+        sandbox.write_config(h.replace_once(sandbox.config_text, "  address: 127.0.0.1", '  address: "::1"'))
+        result = h.run(["--check", "--config", sandbox.config_path])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        # A URL needs the brackets: http://[::1]:port, as the admin listener's own log writes it.
+        self.assertIn(f"admin: http://[::1]:{sandbox.admin_port}\n", result.stdout)
 
 
 if __name__ == "__main__":

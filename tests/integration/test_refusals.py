@@ -21,11 +21,17 @@ class RefusalTestCase(unittest.TestCase):
         self.sandbox.write_config(text)
         return text
 
-    def assert_refused(self, *patterns):
-        """Runs --check and a normal start; both must exit 2 and print every regex in `patterns`."""
+    def assert_refused(self, *patterns, plugins_start_first=False):
+        """Runs --check and a normal start; both must exit 2 and print every regex in `patterns`.
+
+        Config and plugin problems are found before any plugin starts. Scripts are loaded after
+        the plugins started (their verbs must exist first), so for script problems
+        `plugins_start_first` allows plugins that started and were stopped again.
+        """
         config = self.sandbox.config_path
         check = h.run(["--check", "--config", config])
-        self.assertEqual(check.returncode, 2, f"--check should refuse; stdout:\n{check.stdout}\nstderr:\n{check.stderr}")
+        self.assertEqual(check.returncode, 2,
+                         f"--check should refuse; stdout:\n{check.stdout}\nstderr:\n{check.stderr}")
         self.assertNotIn(": OK", check.stdout)
         for pattern in patterns:
             self.assertRegex(check.stderr, pattern)
@@ -37,6 +43,11 @@ class RefusalTestCase(unittest.TestCase):
         self.assertRegex(start.stderr, r"refusing to start")
         self.assertNotRegex(start.stderr, r"\bready: ")
         self.assertNotIn("admin: listening", start.stderr)
+        if plugins_start_first:
+            self.assertEqual(start.stderr.count("[plugins] started "), start.stderr.count("[plugins] stopped "),
+                             start.stderr)
+        else:
+            self.assertNotIn("[plugins] started ", start.stderr)
         self.assertTrue(h.port_is_free(self.sandbox.admin_port))
         return check, start
 
@@ -88,6 +99,10 @@ class ConfigErrorTest(RefusalTestCase):
         text = self.edited(("\nadmin:", "\n admin:"))
         self.assert_refused(self.where(text, " admin:", column=2) + r"invalid YAML: ")
 
+    def test_empty_config_file(self):
+        self.sandbox.write_config("# nothing but a comment\n")
+        self.assert_refused(re.escape(f"{self.sandbox.config_path}:1:1: ") + "the config file is empty")
+
     def test_all_problems_reported_at_once(self):
         text = self.edited(("  address: 127.0.0.1\n", "  address: 127.0.0.1\n  colour: blue\n"),
                            ("  drain_timeout_ms: 5000", "  drain_timeout_ms: soon"))
@@ -100,7 +115,7 @@ class ConfigErrorTest(RefusalTestCase):
 class PluginRefusalTest(RefusalTestCase):
     def test_unknown_plugin_name(self):
         self.edited(("plugins:\n", "plugins:\n  - name: nosuch\n"))
-        check, start = self.assert_refused(r"plugin 'nosuch': file not found: \S*junction_nosuch\.so")
+        check, start = self.assert_refused(r"plugin 'nosuch': junction_nosuch\.so not found \(searched \S*plugins")
         # One line saying why, nothing else.
         self.assertEqual(len(check.stderr.strip().splitlines()), 1, check.stderr)
         self.assertNotIn("started prefix_routes", start.stderr)
@@ -110,6 +125,14 @@ class PluginRefusalTest(RefusalTestCase):
         self.edited(("plugins:\n", f"plugins:\n  - name: extra\n    path: lib/junction_extra.so\n"))
         check, _ = self.assert_refused(r"plugin 'extra': file not found: " + re.escape(missing))
         self.assertEqual(len(check.stderr.strip().splitlines()), 1, check.stderr)
+
+    def test_duplicate_plugin_name(self):
+        text = self.edited(("plugins:\n", "plugins:\n  - name: prefix_routes\n"))
+        lines = [i + 1 for i, line in enumerate(text.splitlines()) if line == "  - name: prefix_routes"]
+        self.assertEqual(len(lines), 2)
+        self.assert_refused(re.escape(f"{self.sandbox.config_path}:{lines[1]}:11: ") +
+                            r"plugins\[1\]\.name: duplicate plugin name 'prefix_routes' "
+                            rf"\(first defined at line {lines[0]}\)")
 
     def test_plugin_config_unknown_key(self):
         text = self.edited(("          target: loopback/answer\n",
@@ -122,7 +145,8 @@ class PluginRefusalTest(RefusalTestCase):
         # Checked by the plugin's configure(), beyond its schema.
         text = self.edited(("          target: loopback/answer\n", "          target: nowhere\n"))
         self.assert_refused(self.where(text, "          target: nowhere", column=h.column_of(text, "nowhere")) +
-                            r"plugins\[0\]\.config\.routes\[0\]\.target: expected \"driver/destination\", got 'nowhere'")
+                            r"plugins\[0\]\.config\.routes\[0\]\.target: "
+                            r"expected \"driver/destination\", got 'nowhere'")
 
     def test_routing_strategy_nobody_provides(self):
         self.edited(("  strategies: [lua, prefix_routes]", "  strategies: [lua, prefix_routes, nobody]"))
@@ -137,16 +161,17 @@ class PluginRefusalTest(RefusalTestCase):
 class ScriptRefusalTest(RefusalTestCase):
     def test_syntax_error_names_file_and_line(self):
         self.sandbox.write_script("flows/default.lua", 'function on_call(call)\n  log("unclosed"\nend\n')
-        self.assert_refused(r"flows/default\.lua:3: '\)' expected \(to close '\(' at line 2\)")
+        self.assert_refused(r"flows/default\.lua:3: '\)' expected \(to close '\(' at line 2\)",
+                            plugins_start_first=True)
 
     def test_runtime_error_at_top_level_names_file_and_line(self):
         self.sandbox.write_script("routing/default.lua", "function route(request) end\nerror('boom')\n")
-        self.assert_refused(r"routing/default\.lua:2: boom")
+        self.assert_refused(r"routing/default\.lua:2: boom", plugins_start_first=True)
 
     def test_flow_without_on_call(self):
         self.sandbox.write_script("flows/default.lua", "function on_finish(call, reason) end\n")
         self.assert_refused(re.escape(self.sandbox.script_path("flows/default.lua")) +
-                            r": does not define the function on_call\(call\)")
+                            r": does not define the function on_call\(call\)", plugins_start_first=True)
 
 
 if __name__ == "__main__":

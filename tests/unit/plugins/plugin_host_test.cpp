@@ -200,7 +200,8 @@ class PluginHostTest : public ::testing::Test {
 // --- Libraries the host refuses -------------------------------------------------------------
 
 TEST_F(PluginHostTest, MissingFileIsReportedWithThePathSearched) {
-  EXPECT_EQ(load_error(requests_for({"ghost"})), "plugin 'ghost': file not found: " + plugin_file("ghost"));
+  EXPECT_EQ(load_error(requests_for({"ghost"})),
+            "plugin 'ghost': junction_ghost.so not found (searched " + kPluginDir.string() + ")");
 }
 
 TEST_F(PluginHostTest, MissingFileAtAnExplicitPath) {
@@ -460,7 +461,7 @@ TEST_F(PluginHostTest, SeveralProblemsAreReportedTogetherOnePerLine) {
   - name: cycle_b
 )");
   EXPECT_EQ(load_error(requests),
-            "plugin 'ghost': file not found: " + plugin_file("ghost") + "\n" +
+            "plugin 'ghost': junction_ghost.so not found (searched " + kPluginDir.string() + ")\n" +
                 "plugin 'wrong_abi': built for SDK ABI " + std::to_string(kSdkAbiVersion + 1) +
                 ", this junctiond speaks ABI " + std::to_string(kSdkAbiVersion) + "; rebuild it against this SDK\n" +
                 "plugin 'depends_on_good' requires plugin 'good_driver', which is not in the plugin list\n" +
