@@ -97,6 +97,12 @@ int ScriptRuntime::invoke_verb(lua_State* L, const BoundVerb& verb) {
     for (const auto& value : completion->sync_results) lua::push(L, value);
     return static_cast<int>(completion->sync_results.size());
   }
+  if (!lua_isyieldable(L)) {
+    // Lua 5.4 cannot suspend through a C function (table.sort comparator, gsub callback).
+    completion->cancel();
+    push_error(L, spec.name + ": cannot wait here (inside a sort comparator, gsub callback or metamethod)");
+    return kVerbError;
+  }
   flow->pending = completion;
   lua_settop(L, 0);
   return kVerbYield;

@@ -134,6 +134,16 @@ TEST(Dial, UnroutableAndBrokenRoutingAreReasonsNotCrashes) {
   EXPECT_EQ(h.engine().active_calls(), 0u);
 }
 
+TEST(Dial, RunawayRoutingRuleIsStoppedByTheBudget) {
+  FlowHarness h(kDialFlow, "function route(request)\n  while true do end\nend");
+  ASSERT_EQ(h.load(), "");
+  h.call("1234");
+  EXPECT_NE(h.log().find("route: routing/default.lua:2: instruction budget"), std::string::npos) << h.log();
+  EXPECT_NE(h.log().find("dial result nil routing_error"), std::string::npos) << h.log();
+  h.call("1235");  // the routing thread is usable again
+  EXPECT_EQ(h.engine().active_calls(), 0u);
+}
+
 TEST(Dial, RoutingRulesCannotSetGlobals) {
   FlowHarness h(kDialFlow, "function route(request) last_number = request.number return nil end");
   ASSERT_EQ(h.load(), "");

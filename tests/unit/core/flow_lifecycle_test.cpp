@@ -241,6 +241,21 @@ end)");
   for (LegId leg : legs) ASSERT_TRUE(h.leg(leg).ended && h.leg(leg).end_cause == cause::normal_clearing);
 }
 
+TEST(FlowLifecycle, WaitingVerbInsideACallbackIsAClearErrorAndLeavesNothingRunning) {
+  FlowHarness h(R"(
+function on_call(call)
+  answer()
+  local t = {3, 1, 2}
+  table.sort(t, function(a, b) log("sync verbs work here") sleep(10) return a < b end)
+end)");
+  ASSERT_EQ(h.load(), "");
+  const LegId leg = h.call();
+  EXPECT_TRUE(h.leg(leg).ended);
+  EXPECT_NE(h.log().find("sync verbs work here"), std::string::npos);
+  EXPECT_NE(h.log().find("flows/default.lua:5: sleep: cannot wait here"), std::string::npos) << h.log();
+  EXPECT_EQ(h.loop.pending_timers(), 0u) << "the sleep that could not wait must not stay scheduled";
+}
+
 TEST(FlowLifecycle, GlobalsOfOneCallAreInvisibleToAnother) {
   FlowHarness h(R"(
 shared_at_load = "loaded"
