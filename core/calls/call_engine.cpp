@@ -55,8 +55,11 @@ LegId CallEngineImpl::incoming(ChannelDriver& driver, IncomingCall request) {
   if (run_flow) {
     // The driver gets its leg id back before the flow's first verb can touch the leg.
     loop_.post([this, info = std::move(info)] {
-      if (!calls_.count(info.call_id)) return;  // the caller already went away
-      if (flows_) {
+      auto call = calls_.find(info.call_id);
+      if (call == calls_.end()) return;
+      if (call->second.caller_gone) {
+        flow_finished(info.call_id, 0);  // hung up before the flow could start: nothing to run
+      } else if (flows_) {
         flows_->start_flow(info);
       } else {
         flow_finished(info.call_id, cause::temporary_failure);  // shut down in between
@@ -71,6 +74,12 @@ LegId CallEngineImpl::incoming(ChannelDriver& driver, IncomingCall request) {
 }
 
 void CallEngineImpl::leg_event(LegId leg_id, LegEvent event) {
+  if (driver_calls_ > 0) {
+    // Reported from inside one of our own driver commands (originate, answer ...): handle it
+    // after the command returned, so the engine's and the operations' state is settled first.
+    loop_.post([this, leg_id, event = std::move(event)]() mutable { leg_event(leg_id, std::move(event)); });
+    return;
+  }
   auto leg_it = legs_.find(leg_id);
   if (leg_it == legs_.end()) return;  // ended or unknown: late events are normal on networks
   LegRecord& leg = leg_it->second;
@@ -147,11 +156,7 @@ void CallEngineImpl::flow_finished(const std::string& call_id, int clearing_caus
       if (call.cause == 0) call.cause = cause;
       auto driver = leg->second.driver;
       erase_leg(call.a_leg);
-      if (answered) {
-        driver->hangup(call.a_leg, cause);
-      } else {
-        driver->reject(call.a_leg, cause);
-      }
+      with_driver([&] { answered ? driver->hangup(call.a_leg, cause) : driver->reject(call.a_leg, cause); });
     }
     call.caller_gone = true;
   }
@@ -167,7 +172,7 @@ void CallEngineImpl::answer_caller(const std::string& call_id, const std::shared
   if (leg->second.state == LegState::answered) return done->resolve({true});
   answer_waiters_[call_id] = done;
   done->on_cancel([this, call_id] { answer_waiters_.erase(call_id); });
-  leg->second.driver->answer(leg->first);
+  with_driver([&] { leg->second.driver->answer(leg->first); });
 }
 
 void CallEngineImpl::hangup_call(const std::string& call_id, int clearing_cause) {
@@ -180,11 +185,9 @@ void CallEngineImpl::hangup_call(const std::string& call_id, int clearing_cause)
       const bool answered = leg->second.state == LegState::answered;
       auto driver = leg->second.driver;
       erase_leg(call.a_leg);
-      if (answered) {
-        driver->hangup(call.a_leg, clearing_cause);
-      } else {
-        driver->reject(call.a_leg, clearing_cause);
-      }
+      with_driver([&] {
+        answered ? driver->hangup(call.a_leg, clearing_cause) : driver->reject(call.a_leg, clearing_cause);
+      });
     }
     call.caller_gone = true;
     if (call.cause == 0) call.cause = clearing_cause;
@@ -238,7 +241,7 @@ LegId CallEngineImpl::originate(const std::string& call_id, const std::string& t
   request.callee.number = request.destination;
   request.timeout = timeout;
   logger_.debug("originate " + target + " as leg " + std::to_string(leg_id), context_of(call_id));
-  driver->originate(leg_id, request);
+  with_driver([&] { driver->originate(leg_id, request); });
   return leg_id;
 }
 
@@ -248,7 +251,7 @@ void CallEngineImpl::hangup_leg(LegId leg_id, int clearing_cause) {
   auto driver = it->second.driver;
   std::string call_id = it->second.call_id;
   erase_leg(leg_id);
-  driver->hangup(leg_id, clearing_cause);
+  with_driver([&] { driver->hangup(leg_id, clearing_cause); });
   end_call_if_done(call_id);
 }
 
@@ -258,9 +261,11 @@ void CallEngineImpl::bridge(const std::string& call_id, LegId b_leg) {
   auto a = legs_.find(call->second.a_leg);
   auto b = legs_.find(b_leg);
   if (a == legs_.end() || b == legs_.end()) return;
-  if (a->second.state != LegState::answered) a->second.driver->answer(a->first);
-  a->second.driver->bridged(a->first, b_leg);
-  b->second.driver->bridged(b_leg, a->first);
+  with_driver([&] {
+    if (a->second.state != LegState::answered) a->second.driver->answer(a->first);
+    a->second.driver->bridged(a->first, b_leg);
+    b->second.driver->bridged(b_leg, a->first);
+  });
   logger_.info("bridged with " + b->second.target, context_of(call_id));
 }
 

@@ -67,12 +67,23 @@ class CallEngineImpl final : public CallEngine {
   void caller_event(CallRecord& call, LegRecord& leg, const LegEvent& event);
   void end_call_if_done(const std::string& call_id);
   void erase_leg(LegId leg);
+  /// Runs a command on a driver; events the driver reports from inside it are deferred.
+  template <class Command>
+  void with_driver(Command&& command) {
+    struct Depth {
+      int& depth;
+      explicit Depth(int& d) : depth(d) { ++depth; }
+      ~Depth() { --depth; }
+    } depth(driver_calls_);
+    command();
+  }
 
   Executor& loop_;
   ServiceRegistry& registry_;
   Logger& logger_;
   CallFlowHost* flows_ = nullptr;
   bool accepting_ = true;
+  int driver_calls_ = 0;
   std::vector<std::string> routing_order_;
   std::unordered_map<LegId, LegRecord> legs_;
   std::unordered_map<std::string, CallRecord> calls_;

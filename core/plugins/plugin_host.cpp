@@ -189,7 +189,8 @@ void PluginHost::start_all() {
       stop_range(started_);
       throw PluginError(reason);
     }
-    log.info("started " + loaded.request.name + " " + loaded.library.descriptor->version + " from " +
+    const char* version = loaded.library.descriptor->version;
+    log.info("started " + loaded.request.name + " " + (version ? version : "(no version)") + " from " +
              loaded.library.path.string());
   }
 }

@@ -31,6 +31,14 @@ void check_verb_name(const std::string& name) {
   }
   if (!ok || at_start)
     throw std::invalid_argument("verb name '" + name + "' must be a Lua identifier or module.identifier");
+  // The sandbox's own names (and its library tables as modules) cannot be taken over.
+  static const char* const kSandboxNames[] = {
+      "assert", "error", "ipairs", "next", "pairs", "pcall", "select", "tonumber", "tostring", "type", "xpcall",
+      "rawequal", "rawlen", "rawget", "getmetatable", "setmetatable", "unpack", "print", "load", "require", "_G",
+      "_VERSION", "string", "table", "math", "os", "utf8"};
+  const std::string head = name.substr(0, name.find('.'));
+  for (const char* reserved : kSandboxNames)
+    if (head == reserved) throw std::invalid_argument("verb name '" + name + "' clashes with the sandbox's '" + head + "'");
 }
 
 bool same_signature(const VerbSpec& a, const VerbSpec& b) {
@@ -90,6 +98,15 @@ void ServiceRegistry::reserve_verb(VerbSpec spec) {
 void ServiceRegistry::add_verb(const std::string& owner, VerbSpec spec, LibraryRef library) {
   check_verb_name(spec.name);
   if (!spec.handler) throw std::invalid_argument("verb '" + spec.name + "' has no handler");
+  // "x" and "x.y" cannot both exist: one is a function, the other needs a module table x.
+  const auto dot = spec.name.find('.');
+  const std::string module = spec.name.substr(0, dot);
+  for (const auto& [other, entry] : verbs_) {
+    const bool other_is_module_of_this = dot == std::string::npos && other.rfind(spec.name + ".", 0) == 0;
+    const bool this_is_module_of_other = dot != std::string::npos && other == module;
+    if (other_is_module_of_this || this_is_module_of_other)
+      throw std::invalid_argument("verb '" + spec.name + "' clashes with verb '" + other + "' (a name is either a verb or a module)");
+  }
   auto existing = verbs_.find(spec.name);
   bool implements_reserved = false;
   if (existing != verbs_.end()) {

@@ -1,5 +1,8 @@
 #include "core/script/lua_values.hpp"
 
+#include <algorithm>
+#include <vector>
+
 namespace junction::lua {
 
 void push(lua_State* L, const ScriptValue& value) {
@@ -22,7 +25,9 @@ void push(lua_State* L, const ScriptValue& value) {
       }
     }
   };
-  luaL_checkstack(L, 4, "push");
+  // A value nested deeper than the Lua stack allows becomes nil rather than an error that
+  // would unwind over the caller's C++ objects.
+  if (!lua_checkstack(L, 4)) return;
   std::visit(Pusher{L}, value.value);
 }
 
@@ -32,8 +37,20 @@ ScriptTable headers_table(const Headers& headers) {
   return table;
 }
 
-ScriptValue to_value(lua_State* L, int index, int depth) {
+namespace {
+
+// Bounds what one conversion may build: a table that contains itself, or a small table
+// referenced many times, must not turn into an unbounded C++ tree (the Lua memory cap does
+// not cover the C++ heap).
+struct Conversion {
+  std::size_t remaining = kMaxConvertedValues;
+  std::vector<const void*> path;  // tables being converted, to cut cycles
+};
+
+ScriptValue convert(lua_State* L, int index, Conversion& conversion) {
   index = lua_absindex(L, index);
+  if (conversion.remaining == 0) return ScriptValue();
+  --conversion.remaining;
   switch (lua_type(L, index)) {
     case LUA_TBOOLEAN: return ScriptValue(lua_toboolean(L, index) != 0);
     case LUA_TNUMBER:
@@ -46,25 +63,37 @@ ScriptValue to_value(lua_State* L, int index, int depth) {
     }
     case LUA_TTABLE: {
       ScriptTable table;
-      if (depth >= 16) return ScriptValue(std::move(table));
-      luaL_checkstack(L, 3, "to_value");
+      const void* identity = lua_topointer(L, index);
+      if (conversion.path.size() >= kMaxConvertedDepth ||
+          std::find(conversion.path.begin(), conversion.path.end(), identity) != conversion.path.end() ||
+          !lua_checkstack(L, 3))
+        return ScriptValue(std::move(table));
+      conversion.path.push_back(identity);
       const lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, index));
-      for (lua_Integer i = 1; i <= n; ++i) {
+      for (lua_Integer i = 1; i <= n && conversion.remaining > 0; ++i) {
         lua_rawgeti(L, index, i);
-        table.array.push_back(to_value(L, -1, depth + 1));
+        table.array.push_back(convert(L, -1, conversion));
         lua_pop(L, 1);
       }
       lua_pushnil(L);
       while (lua_next(L, index) != 0) {
-        if (lua_type(L, -2) == LUA_TSTRING) {
-          table.fields.emplace_back(lua_tostring(L, -2), to_value(L, -1, depth + 1));
-        }
+        // Copy the key before converting: lua_tolstring on a number key would confuse next().
+        if (lua_type(L, -2) == LUA_TSTRING && conversion.remaining > 0)
+          table.fields.emplace_back(lua_tostring(L, -2), convert(L, -1, conversion));
         lua_pop(L, 1);
       }
+      conversion.path.pop_back();
       return ScriptValue(std::move(table));
     }
     default: return ScriptValue();
   }
+}
+
+}  // namespace
+
+ScriptValue to_value(lua_State* L, int index) {
+  Conversion conversion;
+  return convert(L, index, conversion);
 }
 
 const char* type_name(lua_State* L, int index) {

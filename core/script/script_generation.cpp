@@ -59,7 +59,7 @@ int env_newindex(lua_State* L) {
 
 ScriptGeneration::ScriptGeneration(lua_State* L, std::uint64_t number, const ScriptSettings& settings,
                                    const ServiceRegistry& registry, ScriptRuntime* runtime)
-    : L_(L), number_(number) {
+    : L_(L), number_(number), runtime_(runtime) {
   const int top = lua_gettop(L);
   lua_newtable(L);  // globals
   const int globals = lua_gettop(L);
@@ -153,7 +153,7 @@ void ScriptGeneration::load_file(const std::filesystem::path& file, const Script
     // Top-level code runs once per generation, with the budget of one flow resume.
     ScriptContext context;
     context.limit = settings.instruction_limit;
-    if (ScriptRuntime::protected_call(L_, 0, 0, context) == LUA_OK) {
+    if (runtime_->protected_call(L_, 0, 0, context) == LUA_OK) {
       lua_pop(L_, 1);
       return;
     }

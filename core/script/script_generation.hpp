@@ -56,6 +56,7 @@ class ScriptGeneration {
 
   lua_State* L_;
   std::uint64_t number_;
+  ScriptRuntime* runtime_;
   std::vector<std::unique_ptr<BoundVerb>> verbs_;  // light userdata in the verb closures
   int env_ref_ = LUA_NOREF;     // the proxy every chunk sees as _ENV
   int globals_ref_ = LUA_NOREF;  // what the scripts defined at load time

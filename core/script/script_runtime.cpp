@@ -50,7 +50,8 @@ void* ScriptRuntime::allocate(void* ud, void* ptr, std::size_t old_size, std::si
     std::free(ptr);
     return nullptr;
   }
-  if (new_size > old && allocator->limit && allocator->used - old + new_size > allocator->limit) return nullptr;
+  if (allocator->enforcing && new_size > old && allocator->limit && allocator->used - old + new_size > allocator->limit)
+    return nullptr;
   void* block = std::realloc(ptr, new_size);
   if (!block) return nullptr;
   allocator->used = allocator->used - old + new_size;
@@ -76,6 +77,11 @@ ScriptRuntime::ScriptRuntime(Executor& loop, CallEngineImpl& engine, const Servi
   lua_atpanic(L_, panic);
   luaL_openlibs(L_);
   script_context::attach(L_, nullptr);
+  // Strings index the real string library ("x"):upper(); string.dump must not be reachable.
+  lua_getglobal(L_, "string");
+  lua_pushnil(L_);
+  lua_setfield(L_, -2, "dump");
+  lua_pop(L_, 1);
   // Scripts must not reach the real string library through getmetatable("").
   lua_pushliteral(L_, "");
   lua_getmetatable(L_, -1);
@@ -96,7 +102,10 @@ int ScriptRuntime::protected_call(lua_State* L, int nargs, int nresults, ScriptC
   ScriptContext* previous = script_context::of(L);
   script_context::attach(L, &context);
   arm_budget(L, context);
+  const bool enforcing = allocator_.enforcing;
+  allocator_.enforcing = true;
   const int status = lua_pcall(L, nargs, nresults, 0);
+  allocator_.enforcing = enforcing;
   lua_sethook(L, nullptr, 0, 0);
   script_context::attach(L, previous);
   return status;
@@ -172,7 +181,9 @@ void ScriptRuntime::resume(const std::shared_ptr<FlowInstance>& flow, int nargs)
   arm_budget(flow->thread, *flow);
   flow->state = FlowInstance::State::running;
   int results = 0;
+  allocator_.enforcing = true;
   const int status = lua_resume(flow->thread, nullptr, nargs, &results);
+  allocator_.enforcing = false;
   if (status == LUA_YIELD) {
     lua_pop(flow->thread, results);
     if (flow->pending) {

@@ -53,7 +53,7 @@ class ScriptRuntime final : public CallFlowHost {
 
   /// lua_pcall of the function below `nargs` arguments with an instruction budget; leaves
   /// `nresults` results on success and the error message on failure.
-  static int protected_call(lua_State* L, int nargs, int nresults, ScriptContext& context);
+  int protected_call(lua_State* L, int nargs, int nresults, ScriptContext& context);
 
   /// Resumes a waiting flow with a verb's outcome (used by its Completion).
   void deliver(const std::shared_ptr<FlowInstance>& flow, ScriptValues results, const std::string* rejection);
@@ -62,6 +62,22 @@ class ScriptRuntime final : public CallFlowHost {
   struct Allocator {
     std::size_t used = 0;
     std::size_t limit = 0;
+    /// The cap applies while script code runs. The runtime's own small pushes (call tables,
+    /// verb results) must never fail: outside a protected call Lua would abort the process,
+    /// and inside a verb a memory error would unwind over live C++ objects.
+    bool enforcing = false;
+  };
+  /// Lifts the memory cap for the runtime's own work inside a scope.
+  class CapLifted {
+   public:
+    explicit CapLifted(Allocator& allocator) : allocator_(allocator), previous_(allocator.enforcing) {
+      allocator.enforcing = false;
+    }
+    ~CapLifted() { allocator_.enforcing = previous_; }
+
+   private:
+    Allocator& allocator_;
+    bool previous_;
   };
   static void* allocate(void* ud, void* ptr, std::size_t old_size, std::size_t new_size);
 

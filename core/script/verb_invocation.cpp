@@ -35,6 +35,9 @@ void push_error(lua_State* L, const std::string& message) {
 }  // namespace
 
 int ScriptRuntime::invoke_verb(lua_State* L, const BoundVerb& verb) {
+  // Everything pushed here is the runtime's own work: no memory error may unwind over the
+  // C++ objects below (Lua unwinds with longjmp).
+  CapLifted lifted(allocator_);
   const VerbSpec& spec = verb.spec;
   FlowInstance* current = script_context::flow_of(L);
   if (!current || current->thread != L) {
@@ -57,9 +60,10 @@ int ScriptRuntime::invoke_verb(lua_State* L, const BoundVerb& verb) {
     return kVerbError;
   }
   std::shared_ptr<FlowInstance> flow = found->second;
-  auto completion = std::make_shared<LuaCompletion>(*this, flow, loop_);
+  std::shared_ptr<LuaCompletion> completion;
   std::string error;
-  {
+  try {
+    completion = std::make_shared<LuaCompletion>(*this, flow, loop_);
     VerbCall call;
     call.call_id = flow->call.call_id;
     call.leg = flow->call.leg;
@@ -67,17 +71,17 @@ int ScriptRuntime::invoke_verb(lua_State* L, const BoundVerb& verb) {
     for (int i = 1; i <= static_cast<int>(spec.params.size()); ++i) call.args.push_back(lua::to_value(L, i));
     call.completion = completion;
     completion->in_handler = true;
-    try {
-      spec.handler(call);
-    } catch (const VerbArgumentError& e) {
-      error = spec.name + ": " + e.what();
-    } catch (const std::exception& e) {
-      error = spec.name + ": failed: " + e.what();
-    }
-    completion->in_handler = false;
+    spec.handler(call);
+  } catch (const VerbArgumentError& e) {
+    error = spec.name + ": " + e.what();
+  } catch (const std::exception& e) {
+    error = spec.name + ": failed: " + e.what();
+  } catch (...) {
+    error = spec.name + ": failed: an exception that is not a std::exception";
   }
+  if (completion) completion->in_handler = false;
   if (!error.empty()) {
-    completion->cancel();
+    if (completion) completion->cancel();
     push_error(L, error);
     return kVerbError;
   }
@@ -93,7 +97,10 @@ int ScriptRuntime::invoke_verb(lua_State* L, const BoundVerb& verb) {
       lua_pushlstring(L, completion->sync_rejection->data(), completion->sync_rejection->size());
       return 2;
     }
-    luaL_checkstack(L, static_cast<int>(completion->sync_results.size()) + 2, "verb results");
+    if (!lua_checkstack(L, static_cast<int>(completion->sync_results.size()) + 2)) {
+      push_error(L, spec.name + ": returned too many values");
+      return kVerbError;
+    }
     for (const auto& value : completion->sync_results) lua::push(L, value);
     return static_cast<int>(completion->sync_results.size());
   }

@@ -53,6 +53,12 @@ INSTANTIATE_TEST_SUITE_P(
         Escape{"require_parent", "require('..etc.passwd')", "module name '..etc.passwd' is not allowed"},
         Escape{"require_path", "require('/etc/passwd')", "module name '/etc/passwd' is not allowed"},
         Escape{"require_missing", "require('nope')", "module 'nope' not found in the scripts directory"},
+        Escape{"table_move", "table.move({}, 1, math.maxinteger - 1, 1, {})",
+               "attempt to call a nil value (field 'move')"},
+        Escape{"gc_finalizer", "setmetatable({}, {__gc = function() end})", "__gc is not allowed in the sandbox"},
+        Escape{"len_metamethod", "setmetatable({}, {__len = function() return 2^62 end})",
+               "__len is not allowed in the sandbox"},
+        Escape{"string_dump_via_metatable", "local d = ('').dump; d(on_call)", "attempt to call a nil value (local 'd')"},
         Escape{"require_symlink_out", "require('outside')", "module 'outside' not found in the scripts directory"}),
     [](const ::testing::TestParamInfo<Escape>& info) { return info.param.name; });
 
