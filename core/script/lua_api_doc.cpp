@@ -37,7 +37,9 @@ inbound leg) and `headers` (name → value).
 * A script error, a wrong verb argument or an exceeded budget ends that call only (logged as
   `script error: file.lua:LINE: message`), and the caller is cleared with cause 41.
 * Each call has its own globals: what one call assigns, no other call sees. Top-level code of
-  the scripts runs once per generation and may define shared values and functions.
+  the scripts runs once per generation and may define shared values and functions; tables
+  made there (and modules from `require`) are shared by every call of that generation, so
+  treat them as read-only unless sharing is what you want.
 * `scripts.instruction_limit` bounds the VM instructions a flow may run between two waiting
   verbs; `scripts.memory_limit_mb` bounds the Lua state as a whole.
 
@@ -62,10 +64,15 @@ Available: `assert error ipairs next pairs pcall xpcall select tonumber tostring
 rawlen rawget setmetatable getmetatable unpack print load require`, read-only `string table math
 utf8`, and `os.time os.clock os.date os.difftime`. `print` writes to the log. `load` accepts text
 chunks only and runs them in the sandbox. `require("a.b")` loads `a/b.lua` from the scripts
-directory only (no `..`, no symlinks out of it).
+directory only (no `..`, no symlinks out of it). `setmetatable` refuses `__gc` (finalizers
+would run outside any call and budget) and `__len`.
 
 Not available: `io`, `os.execute`/`exit`/`getenv`/`remove`, `debug`, `package`, `dofile`,
-`loadfile`, `collectgarbage`, `coroutine`, `rawset`, `string.dump`, binary chunks.
+`loadfile`, `collectgarbage`, `coroutine`, `rawset`, `string.dump`, `table.move`, binary chunks.
+
+The instruction budget counts Lua VM instructions. Work inside one C library call (a pattern
+match over a long string, sorting a huge table) is not interrupted; keep patterns simple on
+input that comes from the network.
 
 ## Verbs
 
