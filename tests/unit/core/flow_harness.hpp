@@ -23,6 +23,17 @@ namespace junction::testing {
 
 inline const char* kDefaultRouting = "function route(request) return nil end\n";
 
+/// A verb as a plugin would declare it, for tests that register verbs directly.
+inline VerbSpec make_verb(std::string name, std::vector<ParamSpec> params, std::function<void(VerbCall&)> handler) {
+  VerbSpec spec;
+  spec.name = std::move(name);
+  spec.params = std::move(params);
+  spec.doc = "test verb";
+  spec.returns = "test values";
+  spec.handler = std::move(handler);
+  return spec;
+}
+
 class FlowHarness {
  public:
   explicit FlowHarness(const std::string& flow, const std::string& routing = kDefaultRouting,

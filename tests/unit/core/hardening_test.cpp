@@ -10,17 +10,10 @@
 
 using namespace std::chrono_literals;
 using junction::testing::FlowHarness;
+using junction::testing::make_verb;
 
 namespace junction {
 namespace {
-
-VerbSpec make_verb(std::string name, std::vector<ParamSpec> params, std::function<void(VerbCall&)> handler) {
-  VerbSpec spec;
-  spec.name = std::move(name);
-  spec.params = std::move(params);
-  spec.handler = std::move(handler);
-  return spec;
-}
 
 TEST(Hardening, MemoryCapReachedByOneCallDoesNotTakeTheDaemonDown) {
   FlowHarness h(R"(
