@@ -58,6 +58,7 @@ DaemonConfig to_daemon_config(const ConfigNode& root, const fs::path& base, cons
   config.admin.port = static_cast<std::uint16_t>(admin.get_int("port"));
 
   config.plugin_directory = optional_path(base, root.get_string("plugin_directory"));
+  config.state_directory = config::resolve_config_path(base, root.get_string("state_directory"));
   if (const ConfigNode* plugins = root.find("plugins"))
     for (const auto& node : plugins->items())
       if (PluginEntry plugin = to_plugin(node, base); plugin.enabled) config.plugins.push_back(std::move(plugin));

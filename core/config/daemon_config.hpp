@@ -45,6 +45,7 @@ struct DaemonConfig {
   LogLevel log_level = LogLevel::info;
   AdminConfig admin;
   std::filesystem::path plugin_directory;  ///< absolute, empty when not configured
+  std::filesystem::path state_directory;   ///< absolute; registrations (and later the spool) live here
   std::vector<PluginEntry> plugins;        ///< in file order, enabled:false ones excluded
   ScriptsConfig scripts;
   std::vector<std::string> routing_strategies;  ///< default {"lua"}

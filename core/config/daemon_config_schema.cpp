@@ -30,6 +30,9 @@ ConfigSchema daemon_config_schema() {
                 })},
       {"plugin_directory", S::string().with_doc("searched first for junction_<name>.so; relative to the config file")},
       {"plugins", S::list(plugin)},
+      {"state_directory", S::string().with_default("../var").with_doc(
+                              "where junctiond keeps its state (registrations: location.db); created if missing; "
+                              "relative to the config file")},
       {"scripts", S::map({
                       {"directory", S::string().with_default("../scripts").with_doc("relative to the config file")},
                       {"flow", S::string().with_default("flows/default.lua").with_doc("relative to directory")},

@@ -80,6 +80,7 @@ int run_daemon(DaemonOptions options) {
            parts.config.file);
   try {
     parts.load_plugins();
+    parts.open_state();
     parts.start();
   } catch (const std::exception& e) {
     log_lines(log, e.what());

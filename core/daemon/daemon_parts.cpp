@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "core/location/sqlite_location_store.hpp"
 #include "core/plugins/plugin_library.hpp"
 #include "core/script/core_verbs.hpp"
 #include "core/script/lua_routing_strategy.hpp"
@@ -45,20 +46,31 @@ ScriptSettings script_settings(const DaemonConfig& config) {
 
 DaemonParts::DaemonParts(const DaemonOptions& options)
     : config(options.config), log(stderr, options.log_level.value_or(options.config.log_level)), directory(config.users) {
+  // In memory until open_state() gives it the store: `--check` must not create files.
+  location = std::make_unique<LocationRegistry>(loop, workers, core_log, metrics);
   loopback = std::make_shared<LoopbackDriver>(loop, engine);
   registry.add_driver("core", loopback);
   register_core_verbs(registry, engine);
   plugins = std::make_unique<PluginHost>(
-      CoreServices{loop, workers, log, metrics, directory, engine, registry, config.node_id}, plugin_search_dirs(config));
+      CoreServices{loop, workers, log, metrics, directory, engine, *location, registry, config.node_id}, plugin_search_dirs(config));
 }
 
 DaemonParts::~DaemonParts() {
   engine.set_flow_host(nullptr);
   scripts.reset();
+  location->stop();
   // Work still queued holds references on plugin libraries (LibraryBoundExecutor); finish
   // the workers first, then the plugins go, then the loop's queue with the io_context.
   workers.shutdown();
   plugins.reset();
+}
+
+void DaemonParts::open_state() {
+  std::error_code ec;
+  std::filesystem::create_directories(config.state_directory, ec);
+  if (ec)
+    throw std::runtime_error("cannot create state_directory " + config.state_directory.string() + ": " + ec.message());
+  location->start(std::make_unique<SqliteLocationStore>(config.state_directory / "location.db"));
 }
 
 void DaemonParts::load_plugins() { plugins->load(plugin_requests(config)); }

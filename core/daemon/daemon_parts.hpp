@@ -11,6 +11,7 @@
 #include "core/daemon/user_directory.hpp"
 #include "core/exec/asio_executor.hpp"
 #include "core/exec/thread_worker_pool.hpp"
+#include "core/location/location_registry.hpp"
 #include "core/log/log_sink.hpp"
 #include "core/metrics/metrics_registry.hpp"
 #include "core/plugins/plugin_host.hpp"
@@ -22,6 +23,8 @@ struct DaemonParts {
   explicit DaemonParts(const DaemonOptions& options);
   ~DaemonParts();
 
+  /// Opens the state directory and restores registrations. Throws std::runtime_error.
+  void open_state();
   /// Loads (and configures) the plugins. Throws PluginError.
   void load_plugins();
   /// Starts plugins, loads scripts, wires routing. Throws PluginError / ScriptError / ConfigErrors.
@@ -39,6 +42,7 @@ struct DaemonParts {
   UserDirectory directory;
   ServiceRegistry registry;
   CallEngineImpl engine{loop, registry, call_log, metrics};
+  std::unique_ptr<LocationRegistry> location;
   std::shared_ptr<LoopbackDriver> loopback;
   std::unique_ptr<PluginHost> plugins;
   std::unique_ptr<ScriptRuntime> scripts;

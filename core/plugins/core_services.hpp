@@ -8,6 +8,7 @@
 #include "junction/call.hpp"
 #include "junction/directory.hpp"
 #include "junction/executor.hpp"
+#include "junction/location.hpp"
 #include "junction/metrics.hpp"
 
 namespace junction {
@@ -19,6 +20,7 @@ struct CoreServices {
   Metrics& metrics;
   const Directory& directory;
   CallEngine& calls;
+  LocationService& location;
   ServiceRegistry& registry;
   std::string node_id;
 };

@@ -28,6 +28,7 @@ class PluginContext final : public Host, private Registrar {
   Metrics& metrics() override { return services_.metrics; }
   const Directory& directory() override { return services_.directory; }
   CallEngine& calls() override { return services_.calls; }
+  LocationService& location() override { return services_.location; }
   Registrar& registrar() override { return *this; }
   const ConfigNode& config() override { return config_; }
   std::string_view node_id() override { return services_.node_id; }

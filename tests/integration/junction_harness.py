@@ -156,6 +156,7 @@ class Sandbox:
         text = shipped_config_text()
         text = replace_once(text, "  port: 8080", f"  port: {self.admin_port}")
         text = replace_once(text, "  directory: ../scripts", f"  directory: {self.scripts_dir}")
+        text = replace_once(text, "state_directory: ../var", f"state_directory: {os.path.join(self.dir, 'var')}")
         return text
 
     def write_config(self, text=None):

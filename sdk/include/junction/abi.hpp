@@ -12,13 +12,14 @@
 namespace junction {
 
 /// Bumped whenever a type or virtual interface in the SDK changes shape.
-inline constexpr std::uint32_t kSdkAbiVersion = 1;
+inline constexpr std::uint32_t kSdkAbiVersion = 2;
 
 /// Human-readable SDK version (informational; the ABI number is what the host checks).
-inline constexpr std::string_view kSdkVersion = "0.1.0";
+inline constexpr std::string_view kSdkVersion = "0.2.0";
 
 namespace detail {
 constexpr std::uint64_t fnv1a(std::string_view text, std::uint64_t hash = 14695981039346656037ull) {
+  // (the seed lets one hash continue another)
   for (char c : text) {
     hash ^= static_cast<unsigned char>(c);
     hash *= 1099511628211ull;
@@ -38,11 +39,10 @@ constexpr std::uint64_t fnv1a(std::string_view text, std::uint64_t hash = 146959
 /// release and dual-ABI switch, its debug mode (which changes container layouts), the
 /// language standard and the pointer size, plus the SDK ABI number itself.
 inline constexpr std::uint64_t kBuildFingerprint = detail::fnv1a(
-    "abi=" JUNCTION_DETAIL_STR(1)
-    "|glibcxx=" JUNCTION_DETAIL_STR(_GLIBCXX_RELEASE)
+    "glibcxx=" JUNCTION_DETAIL_STR(_GLIBCXX_RELEASE)
     "|cxx11abi=" JUNCTION_DETAIL_STR(_GLIBCXX_USE_CXX11_ABI)
     "|std=" JUNCTION_DETAIL_STR(__cplusplus)
     "|ptr=" JUNCTION_DETAIL_STR(__SIZEOF_POINTER__)
-    "|" JUNCTION_DETAIL_STL_DEBUG);
+    "|" JUNCTION_DETAIL_STL_DEBUG, detail::fnv1a(std::string_view("abi"), kSdkAbiVersion));
 
 }  // namespace junction

@@ -6,6 +6,7 @@
 #include "junction/call.hpp"
 #include "junction/config.hpp"
 #include "junction/directory.hpp"
+#include "junction/location.hpp"
 #include "junction/executor.hpp"
 #include "junction/logger.hpp"
 #include "junction/metrics.hpp"
@@ -26,6 +27,8 @@ class Host {
   virtual Metrics& metrics() = 0;
   virtual const Directory& directory() = 0;
   virtual CallEngine& calls() = 0;
+  /// Where users are registered (written by registrars, read by routing).
+  virtual LocationService& location() = 0;
   /// Scoped to this plugin: what is registered here is removed when it stops.
   virtual Registrar& registrar() = 0;
   /// This plugin's validated config block (a map; empty when the config has none).

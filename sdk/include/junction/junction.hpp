@@ -8,6 +8,7 @@
 #include "junction/directory.hpp"
 #include "junction/executor.hpp"
 #include "junction/host.hpp"
+#include "junction/location.hpp"
 #include "junction/logger.hpp"
 #include "junction/metrics.hpp"
 #include "junction/plugin.hpp"

@@ -206,7 +206,7 @@ TEST_F(DaemonConfigTest, UnknownKeySuggestsASection) {
   EXPECT_THAT(problems("node:\n  id: j1\nadmn:\n  port: 1\n"),
               ElementsAre(at(3, 1,
                              "admn: unknown key 'admn' (did you mean 'admin'? allowed: admin, log, node, "
-                             "plugin_directory, plugins, routing, scripts, shutdown, users)")));
+                             "plugin_directory, plugins, routing, scripts, shutdown, state_directory, users)")));
 }
 
 TEST_F(DaemonConfigTest, MissingRequiredKeys) {
@@ -372,7 +372,8 @@ TEST(DaemonConfigSchema, DescribesEverySection) {
   ASSERT_TRUE(schema.has_fields());
   std::vector<std::string> keys;
   for (const auto& field : schema.fields()) keys.push_back(field.key);
-  EXPECT_THAT(keys, ElementsAre("node", "log", "admin", "plugin_directory", "plugins", "scripts", "routing", "users",
+  EXPECT_THAT(keys, ElementsAre("node", "log", "admin", "plugin_directory", "plugins", "state_directory", "scripts",
+                                "routing", "users",
                                 "shutdown"));
 }
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/location/location_registry.hpp"
 #include "core/calls/call_engine.hpp"
 #include "core/config/key_path.hpp"
 #include "core/config/yaml_reader.hpp"
@@ -93,13 +94,15 @@ class PluginHostTest : public ::testing::Test {
     sink_ = std::make_unique<LogSink>(log_file_, LogLevel::info);
     core_logger_ = std::make_unique<ComponentLogger>(*sink_, "core");
     engine_ = std::make_unique<CallEngineImpl>(loop_, registry_, *core_logger_, metrics_);
+    location_ = std::make_unique<LocationRegistry>(loop_, workers_, *core_logger_, metrics_);
     host_ = std::make_unique<PluginHost>(
-        CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, registry_, "test-node"},
+        CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, *location_, registry_, "test-node"},
         std::vector<std::filesystem::path>{kPluginDir});
   }
 
   ~PluginHostTest() override {
     host_.reset();
+    location_.reset();
     engine_.reset();
     workers_.shutdown();
     std::fclose(log_file_);
@@ -189,6 +192,7 @@ class PluginHostTest : public ::testing::Test {
   std::unique_ptr<LogSink> sink_;
   std::unique_ptr<ComponentLogger> core_logger_;
   std::unique_ptr<CallEngineImpl> engine_;
+  std::unique_ptr<LocationRegistry> location_;
   std::unique_ptr<PluginHost> host_;
 
  private:
@@ -585,7 +589,7 @@ TEST_F(PluginHostTest, TaskQueuedByAPluginKeepsItsLibraryMapped) {
   // would crash, so this test uses an executor it can leak in that case.
   auto loop = std::make_unique<ManualExecutor>();
   {
-    PluginHost host(CoreServices{*loop, workers_, *sink_, metrics_, directory_, *engine_, registry_, "test-node"},
+    PluginHost host(CoreServices{*loop, workers_, *sink_, metrics_, directory_, *engine_, *location_, registry_, "test-node"},
                     {kPluginDir});
     host.load(requests_for({"posts_work"}));
     host.start_all();
@@ -615,7 +619,7 @@ TEST_F(PluginHostTest, BareFileNameIsLoadedFromTheWorkingDirectory) {
   std::filesystem::current_path(kPluginDir);
   std::string error;
   {
-    PluginHost host(CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, registry_, "test-node"}, {});
+    PluginHost host(CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, *location_, registry_, "test-node"}, {});
     try {
       host.load(requests_for({"optional_user"}));
     } catch (const PluginError& e) {
