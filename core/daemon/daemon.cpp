@@ -13,6 +13,9 @@
 #include "core/daemon/shutdown_sequence.hpp"
 #include "core/exec/manual_executor.hpp"
 #include "core/script/core_verbs.hpp"
+#include "core/script/location_verbs.hpp"
+#include "core/exec/inline_worker_pool.hpp"
+#include "core/location/location_registry.hpp"
 #include "core/script/lua_api_doc.hpp"
 #include "junction/cause.hpp"
 
@@ -45,7 +48,10 @@ std::string core_lua_api() {
   MetricsRegistry metrics;
   ServiceRegistry registry;
   CallEngineImpl engine(loop, registry, logger, metrics);
+  InlineWorkerPool workers;
+  LocationRegistry location(loop, workers, logger, metrics);
   register_core_verbs(registry, engine);
+  register_location_verbs(registry, location);
   return render_lua_api(registry);
 }
 

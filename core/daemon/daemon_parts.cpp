@@ -5,6 +5,7 @@
 #include "core/location/sqlite_location_store.hpp"
 #include "core/plugins/plugin_library.hpp"
 #include "core/script/core_verbs.hpp"
+#include "core/script/location_verbs.hpp"
 #include "core/script/lua_routing_strategy.hpp"
 #include "junction/cause.hpp"
 
@@ -51,6 +52,7 @@ DaemonParts::DaemonParts(const DaemonOptions& options)
   loopback = std::make_shared<LoopbackDriver>(loop, engine);
   registry.add_driver("core", loopback);
   register_core_verbs(registry, engine);
+  register_location_verbs(registry, *location);
   plugins = std::make_unique<PluginHost>(
       CoreServices{loop, workers, log, metrics, directory, engine, *location, registry, config.node_id}, plugin_search_dirs(config));
 }

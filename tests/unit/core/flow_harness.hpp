@@ -12,7 +12,10 @@
 
 #include "core/calls/call_engine.hpp"
 #include "core/calls/loopback_driver.hpp"
+#include "core/exec/inline_worker_pool.hpp"
 #include "core/exec/manual_executor.hpp"
+#include "core/location/location_registry.hpp"
+#include "core/script/location_verbs.hpp"
 #include "core/log/log_sink.hpp"
 #include "core/metrics/metrics_registry.hpp"
 #include "core/script/core_verbs.hpp"
@@ -45,7 +48,9 @@ class FlowHarness {
     engine_ = std::make_unique<CallEngineImpl>(loop, registry, *logger_, metrics);
     loopback = std::make_shared<LoopbackDriver>(loop, *engine_);
     registry.add_driver("core", loopback);
+    location = std::make_unique<LocationRegistry>(loop, workers_, *logger_, metrics);
     register_core_verbs(registry, *engine_);
+    register_location_verbs(registry, *location);
     write("flows/default.lua", flow);
     write("routing/default.lua", routing);
     ScriptSettings settings;
@@ -63,6 +68,7 @@ class FlowHarness {
   ~FlowHarness() {
     runtime.reset();
     engine_.reset();
+    location.reset();
     std::fclose(log_file_);
     std::free(log_buffer_);
     std::error_code ec;
@@ -108,6 +114,7 @@ class FlowHarness {
   ServiceRegistry registry;
   std::shared_ptr<LoopbackDriver> loopback;
   std::unique_ptr<ScriptRuntime> runtime;
+  std::unique_ptr<LocationRegistry> location;  ///< in memory (never started with a store)
 
  private:
   static std::filesystem::path make_dir() {
@@ -125,6 +132,7 @@ class FlowHarness {
   std::unique_ptr<LogSink> sink_;
   std::unique_ptr<ComponentLogger> logger_;
   std::unique_ptr<CallEngineImpl> engine_;
+  InlineWorkerPool workers_;
 };
 
 }  // namespace junction::testing

@@ -95,3 +95,39 @@ TEST(PluginVerbs, BadVerbNamesAreRefused) {
 
 }  // namespace
 }  // namespace junction
+
+namespace junction {
+namespace {
+
+TEST(LocationVerbs, LookupListsTheRegisteredContactsNewestFirst) {
+  FlowHarness h(R"(
+function on_call(call)
+  local contacts = location.lookup(call.callee)
+  log(call.callee .. " has " .. #contacts .. " contacts")
+  for _, c in ipairs(contacts) do
+    log(c.contact .. " via " .. c.received .. " by " .. c.user_agent .. " ttl_ok=" .. tostring(c.expires_in > 50))
+  end
+end)");
+  ContactBinding older;
+  older.extension = "1001";
+  older.contact = "sip:1001@10.0.0.1:5060";
+  older.received = "udp:203.0.113.1:40000";
+  older.user_agent = "deskphone";
+  older.expires = std::chrono::system_clock::now() + std::chrono::seconds(60);
+  ContactBinding newer = older;
+  newer.contact = "sip:1001@10.0.0.2:5060";
+  newer.user_agent = "softphone";
+  h.location->bind(older);
+  h.location->bind(newer);
+  ASSERT_EQ(h.load(), "");
+  h.call("1001");
+  h.call("1002");
+  const std::string log = h.log();
+  EXPECT_NE(log.find("1001 has 2 contacts"), std::string::npos) << log;
+  EXPECT_LT(log.find("sip:1001@10.0.0.2:5060 via udp:203.0.113.1:40000 by softphone ttl_ok=true"),
+            log.find("sip:1001@10.0.0.1:5060 via udp:203.0.113.1:40000 by deskphone ttl_ok=true"));
+  EXPECT_NE(log.find("1002 has 0 contacts"), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace junction

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "core/exec/inline_worker_pool.hpp"
 #include "core/exec/manual_executor.hpp"
 #include "core/location/location_registry.hpp"
 #include "core/location/memory_location_store.hpp"
@@ -18,15 +19,6 @@ namespace junction {
 namespace {
 
 using WallTime = std::chrono::system_clock::time_point;
-
-// Runs the work at once and queues the completion, so everything stays on the test's thread.
-class InlineWorkerPool final : public WorkerPool {
- public:
-  void run(Task work, Executor& done_on, Task done) override {
-    work();
-    done_on.post(std::move(done));
-  }
-};
 
 // A store that fails until told otherwise, to see that nothing is lost meanwhile.
 class FlakyStore final : public LocationStore {
