@@ -1,0 +1,85 @@
+#include "sip_settings.hpp"
+
+#include <set>
+
+namespace junction::sip {
+
+ConfigSchema sip_config_schema() {
+  using S = ConfigSchema;
+  auto listen = S::map({
+      {"transport", S::one_of({"udp", "tcp", "tls"}).with_default("udp")},
+      {"address", S::string().with_default("127.0.0.1").with_doc("IP literal to bind")},
+      {"port", S::integer(1, 65535).with_default("5060")},
+      {"certificate_directory",
+       S::string().with_doc("tls: directory with agent.pem (key + certificate) and cafile.pem")},
+  });
+  return S::map({
+      {"realm", S::string().with_default("junction").with_doc("digest authentication realm")},
+      {"listen", S::list(listen).with_doc("transports; default udp and tcp on 127.0.0.1:5060")},
+      {"nonce_lifetime_s", S::integer(10, 86400).with_default("300")},
+      {"registrar", S::map({
+                        {"min_expires", S::integer(1, 86400).with_default("60")},
+                        {"max_expires", S::integer(1, 604800).with_default("3600")},
+                        {"default_expires", S::integer(1, 604800).with_default("3600")},
+                        {"max_contacts", S::integer(1, 100).with_default("10")},
+                        {"algorithms", S::list(S::one_of({"sha256", "md5"})).with_doc("default [sha256, md5]")},
+                    })},
+      {"auth_throttle", S::map({
+                            {"max_failures", S::integer(1, 1000).with_default("5")},
+                            {"window_s", S::integer(1, 86400).with_default("60")},
+                            {"block_s", S::integer(1, 604800).with_default("600")},
+                        })},
+  });
+}
+
+namespace {
+const ConfigNode& section(const ConfigNode& block, const char* name) {
+  static const ConfigNode empty = ConfigNode::map({}, "");
+  const ConfigNode* node = block.find(name);
+  return node ? *node : empty;
+}
+}  // namespace
+
+SipSettings read_sip_settings(const ConfigNode& block) {
+  SipSettings settings;
+  settings.realm = block.get_string("realm", "junction");
+  settings.nonce_lifetime = std::chrono::seconds(block.get_int("nonce_lifetime_s", 300));
+  if (const ConfigNode* listen = block.find("listen"); listen && !listen->items().empty()) {
+    std::set<std::string> seen;
+    for (const ConfigNode& item : listen->items()) {
+      ListenAddress address{item.get_string("transport", "udp"), item.get_string("address", "127.0.0.1"),
+                            static_cast<int>(item.get_int("port", 5060)), item.get_string("certificate_directory")};
+      if (address.transport == "tls" && address.certificate_directory.empty())
+        throw ConfigError(item.mark(), item.path(), "tls needs certificate_directory");
+      const std::string key = address.transport + ":" + address.address + ":" + std::to_string(address.port);
+      if (!seen.insert(key).second) throw ConfigError(item.mark(), item.path(), "listens twice on " + key);
+      settings.listen.push_back(std::move(address));
+    }
+  } else {
+    settings.listen = {{"udp", "127.0.0.1", 5060, ""}, {"tcp", "127.0.0.1", 5060, ""}};
+  }
+  const ConfigNode& registrar = section(block, "registrar");
+  settings.registrar.min_expires = std::chrono::seconds(registrar.get_int("min_expires", 60));
+  settings.registrar.max_expires = std::chrono::seconds(registrar.get_int("max_expires", 3600));
+  settings.registrar.default_expires = std::chrono::seconds(registrar.get_int("default_expires", 3600));
+  settings.registrar.max_contacts_per_user = static_cast<std::size_t>(registrar.get_int("max_contacts", 10));
+  if (settings.registrar.min_expires > settings.registrar.max_expires)
+    throw ConfigError(registrar.mark(), registrar.path(), "min_expires is above max_expires");
+  if (settings.registrar.default_expires < settings.registrar.min_expires ||
+      settings.registrar.default_expires > settings.registrar.max_expires)
+    throw ConfigError(registrar.mark(), registrar.path(), "default_expires must lie between min_expires and max_expires");
+  if (const ConfigNode* algorithms = registrar.find("algorithms")) {
+    settings.registrar.algorithms.clear();
+    for (const ConfigNode& item : algorithms->items())
+      settings.registrar.algorithms.push_back(item.text() == "sha256" ? DigestAlgorithm::sha256 : DigestAlgorithm::md5);
+    if (settings.registrar.algorithms.empty())
+      throw ConfigError(algorithms->mark(), algorithms->path(), "at least one algorithm is needed");
+  }
+  const ConfigNode& throttle = section(block, "auth_throttle");
+  settings.throttle.max_failures = static_cast<int>(throttle.get_int("max_failures", 5));
+  settings.throttle.window = std::chrono::seconds(throttle.get_int("window_s", 60));
+  settings.throttle.block_for = std::chrono::seconds(throttle.get_int("block_s", 600));
+  return settings;
+}
+
+}  // namespace junction::sip

@@ -1,0 +1,33 @@
+// The SIP plugin's config block: its schema and the typed settings read from it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "auth_throttle.hpp"
+#include "registration_handler.hpp"
+#include "junction/config.hpp"
+
+namespace junction::sip {
+
+struct ListenAddress {
+  std::string transport;  ///< udp, tcp or tls
+  std::string address;
+  int port = 5060;
+  std::string certificate_directory;  ///< tls only: sofia's TLS directory (agent.pem, cafile.pem)
+};
+
+struct SipSettings {
+  std::string realm;
+  std::vector<ListenAddress> listen;
+  RegistrarPolicy registrar;
+  AuthThrottlePolicy throttle;
+  std::chrono::seconds nonce_lifetime{300};
+};
+
+ConfigSchema sip_config_schema();
+/// Reads a block that passed the schema; throws ConfigError for what the schema cannot see
+/// (min above max, tls without certificates, the same address twice).
+SipSettings read_sip_settings(const ConfigNode& block);
+
+}  // namespace junction::sip

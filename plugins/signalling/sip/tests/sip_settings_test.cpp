@@ -1,0 +1,50 @@
+#include "sip_settings.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/config/schema_validator.hpp"
+#include "core/config/yaml_reader.hpp"
+
+namespace junction::sip {
+namespace {
+
+// Validates `yaml` as the plugin's block; returns the settings or the problems.
+SipSettings settings(const std::string& yaml, std::vector<std::string>* problems = nullptr) {
+  ConfigNode block = config::read_yaml_string(yaml, "sip.yaml");
+  auto found = config::validate(block, sip_config_schema());
+  if (problems) *problems = found;
+  if (!found.empty()) return {};
+  return read_sip_settings(block);
+}
+
+TEST(SipSettings, DefaultsListenOnLoopbackUdpAndTcp) {
+  const auto s = settings("realm: pbx.example\n");
+  EXPECT_EQ(s.realm, "pbx.example");
+  ASSERT_EQ(s.listen.size(), 2u);
+  EXPECT_EQ(s.listen[0].transport, "udp");
+  EXPECT_EQ(s.listen[1].transport, "tcp");
+  EXPECT_EQ(s.listen[1].port, 5060);
+  EXPECT_EQ(s.registrar.min_expires, std::chrono::seconds(60));
+  EXPECT_EQ(s.registrar.algorithms.size(), 2u);
+  EXPECT_EQ(s.throttle.max_failures, 5);
+}
+
+TEST(SipSettings, SchemaProblemsNameLineAndKey) {
+  std::vector<std::string> problems;
+  settings("listen:\n  - transport: sctp\n    port: 70000\n", &problems);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_NE(problems[0].find("sip.yaml:2:16: listen[0].transport:"), std::string::npos) << problems[0];
+  EXPECT_NE(problems[1].find("sip.yaml:3:11: listen[0].port: expected an integer between 1 and 65535"),
+            std::string::npos)
+      << problems[1];
+}
+
+TEST(SipSettings, InconsistentValuesAreRefused) {
+  EXPECT_THROW(settings("registrar:\n  min_expires: 600\n  max_expires: 60\n"), ConfigError);
+  EXPECT_THROW(settings("listen:\n  - transport: tls\n    port: 5061\n"), ConfigError);
+  EXPECT_THROW(settings("listen:\n  - port: 5070\n  - port: 5070\n"), ConfigError);
+  EXPECT_THROW(settings("registrar:\n  algorithms: []\n"), ConfigError);
+}
+
+}  // namespace
+}  // namespace junction::sip
