@@ -149,12 +149,14 @@ class Sandbox:
         shutil.copytree(os.path.join(source_dir(), "scripts"), self.scripts_dir)
         self.config_path = os.path.join(self.dir, "junction.yaml")
         self.admin_port = admin_port if admin_port is not None else free_port()
+        self.sip_port = free_port()
         self.config_text = self.base_config_text()
         self.write_config()
 
     def base_config_text(self):
         text = shipped_config_text()
         text = replace_once(text, "  port: 8080", f"  port: {self.admin_port}")
+        text = text.replace("port: 5060 }", f"port: {self.sip_port} }}")
         text = replace_once(text, "  directory: ../scripts", f"  directory: {self.scripts_dir}")
         text = replace_once(text, "state_directory: ../var", f"state_directory: {os.path.join(self.dir, 'var')}")
         return text

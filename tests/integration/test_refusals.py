@@ -131,21 +131,21 @@ class PluginRefusalTest(RefusalTestCase):
         lines = [i + 1 for i, line in enumerate(text.splitlines()) if line == "  - name: prefix_routes"]
         self.assertEqual(len(lines), 2)
         self.assert_refused(re.escape(f"{self.sandbox.config_path}:{lines[1]}:11: ") +
-                            r"plugins\[1\]\.name: duplicate plugin name 'prefix_routes' "
+                            r"plugins\[2\]\.name: duplicate plugin name 'prefix_routes' "
                             rf"\(first defined at line {lines[0]}\)")
 
     def test_plugin_config_unknown_key(self):
         text = self.edited(("          target: loopback/answer\n",
                             "          target: loopback/answer\n      bogus: 1\n"))
         check, _ = self.assert_refused(self.where(text, "      bogus: 1") +
-                                       r"plugins\[0\]\.config\.bogus: unknown key 'bogus' \(.*allowed: routes\)")
+                                       r"plugins\[1\]\.config\.bogus: unknown key 'bogus' \(.*allowed: routes\)")
         self.assertEqual(len(check.stderr.strip().splitlines()), 1, check.stderr)
 
     def test_plugin_config_refused_by_plugin(self):
         # Checked by the plugin's configure(), beyond its schema.
         text = self.edited(("          target: loopback/answer\n", "          target: nowhere\n"))
         self.assert_refused(self.where(text, "          target: nowhere", column=h.column_of(text, "nowhere")) +
-                            r"plugins\[0\]\.config\.routes\[0\]\.target: "
+                            r"plugins\[1\]\.config\.routes\[0\]\.target: "
                             r"expected \"driver/destination\", got 'nowhere'")
 
     def test_routing_strategy_nobody_provides(self):

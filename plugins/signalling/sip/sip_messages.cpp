@@ -1,0 +1,136 @@
+#include "sip_messages.hpp"
+
+#include <arpa/inet.h>
+
+#include <charconv>
+#include <cstring>
+
+#include <sofia-sip/msg_addr.h>
+#include <sofia-sip/msg_header.h>
+#include <sofia-sip/sip.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/su_alloc.h>
+
+namespace junction::sip {
+
+namespace {
+
+std::string text(const char* value) { return value ? value : ""; }
+
+// "name=value" or name="quoted value" from a parameter list, unquoted; "" when absent.
+std::string param(msg_param_t const* params, const char* name) {
+  if (!params) return {};
+  const std::size_t length = std::strlen(name);
+  for (; *params; ++params) {
+    const char* p = *params;
+    if (strncasecmp(p, name, length) != 0 || p[length] != '=') continue;
+    std::string value(p + length + 1);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      std::string unquoted;
+      for (std::size_t i = 1; i + 1 < value.size(); ++i) {
+        if (value[i] == '\\' && i + 2 < value.size()) ++i;
+        unquoted += value[i];
+      }
+      return unquoted;
+    }
+    return value;
+  }
+  return {};
+}
+
+std::optional<long long> number(const char* value) {
+  if (!value) return std::nullopt;
+  long long out = 0;
+  const char* end = value + std::strlen(value);
+  auto [stop, ec] = std::from_chars(value, end, out);
+  if (ec != std::errc{} || stop != end) return std::nullopt;
+  return out;
+}
+
+std::string url_text(const url_t* url) {
+  su_home_t home[1] = {SU_HOME_INIT(home)};
+  char* text_form = url_as_string(home, url);
+  std::string out = text_form ? text_form : "";
+  su_home_deinit(home);
+  return out;
+}
+
+}  // namespace
+
+MessageSource source_of(msg_s* msg, const sip_s* sip) {
+  MessageSource source;
+  su_addrinfo_t* info = msg_addrinfo(msg);
+  std::string transport = "udp";
+  if (sip && sip->sip_via && sip->sip_via->v_protocol) {
+    const char* slash = std::strrchr(sip->sip_via->v_protocol, '/');
+    if (slash) {
+      transport = slash + 1;
+      for (char& c : transport) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  if (info && info->ai_addr) {
+    char address[INET6_ADDRSTRLEN] = "";
+    const auto* sa = reinterpret_cast<const su_sockaddr_t*>(info->ai_addr);
+    int port = 0;
+    if (sa->su_family == AF_INET) {
+      inet_ntop(AF_INET, &sa->su_sin.sin_addr, address, sizeof address);
+      port = ntohs(sa->su_sin.sin_port);
+      source.transport_address = transport + ":" + address + ":" + std::to_string(port);
+    } else if (sa->su_family == AF_INET6) {
+      inet_ntop(AF_INET6, &sa->su_sin6.sin6_addr, address, sizeof address);
+      port = ntohs(sa->su_sin6.sin6_port);
+      source.transport_address = transport + ":[" + address + "]:" + std::to_string(port);
+    }
+    source.address = address;
+  }
+  return source;
+}
+
+RegisterRequest to_register_request(const sip_s* sip, const MessageSource& source) {
+  RegisterRequest request;
+  if (sip->sip_to) request.aor_user = text(sip->sip_to->a_url->url_user);
+  for (const sip_contact_t* m = sip->sip_contact; m; m = m->m_next) {
+    RegisterContact contact;
+    contact.uri = m->m_url->url_host ? url_text(m->m_url) : "*";
+    contact.expires = number(m->m_expires);
+    request.contacts.push_back(std::move(contact));
+  }
+  if (sip->sip_expires) request.expires_header = static_cast<long long>(sip->sip_expires->ex_delta);
+  request.call_id = sip->sip_call_id ? text(sip->sip_call_id->i_id) : "";
+  request.cseq = sip->sip_cseq ? sip->sip_cseq->cs_seq : 0;
+  request.source_address = source.address;
+  request.received = source.transport_address;
+  if (sip->sip_user_agent) request.user_agent = text(sip->sip_user_agent->g_string);
+  for (const msg_auth_t* au = sip->sip_authorization; au; au = au->au_next) {
+    if (!au->au_scheme || strcasecmp(au->au_scheme, "Digest") != 0) continue;
+    DigestCredentials c;
+    c.username = param(au->au_params, "username");
+    c.realm = param(au->au_params, "realm");
+    c.nonce = param(au->au_params, "nonce");
+    c.uri = param(au->au_params, "uri");
+    c.response = param(au->au_params, "response");
+    c.algorithm = param(au->au_params, "algorithm");
+    c.qop = param(au->au_params, "qop");
+    c.nc = param(au->au_params, "nc");
+    c.cnonce = param(au->au_params, "cnonce");
+    c.opaque = param(au->au_params, "opaque");
+    request.credentials = std::move(c);
+    break;
+  }
+  return request;
+}
+
+std::string response_headers(const RegisterResponse& response) {
+  std::string out;
+  auto add = [&out](const std::string& line) {
+    if (!out.empty()) out += "\r\n";
+    out += line;
+  };
+  for (const auto& challenge : response.www_authenticate) add("WWW-Authenticate: " + challenge);
+  if (response.min_expires) add("Min-Expires: " + std::to_string(*response.min_expires));
+  for (const auto& [uri, expires] : response.contacts)
+    add("Contact: <" + uri + ">;expires=" + std::to_string(expires));
+  return out;
+}
+
+}  // namespace junction::sip

@@ -1,0 +1,27 @@
+// Translation between sofia's parsed messages and the plugin's plain values. Used on the
+// sofia thread only; copies everything it needs out of sip_t.
+#pragma once
+
+#include <string>
+
+#include "registration_handler.hpp"
+
+struct msg_s;
+struct sip_s;
+
+namespace junction::sip {
+
+/// Where a message came from: "udp:198.51.100.7:40612" and the bare address.
+struct MessageSource {
+  std::string transport_address;
+  std::string address;
+};
+MessageSource source_of(msg_s* msg, const sip_s* sip);
+
+/// The REGISTER's contents as the registrar needs them.
+RegisterRequest to_register_request(const sip_s* sip, const MessageSource& source);
+
+/// Extra header lines for the response ("Name: value" joined by CRLF), or "" when none.
+std::string response_headers(const RegisterResponse& response);
+
+}  // namespace junction::sip

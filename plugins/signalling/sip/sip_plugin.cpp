@@ -1,0 +1,116 @@
+// Plugin "sip": SIP over sofia-sip's transaction layer. This part: the registrar (digest
+// authentication, toll-fraud throttle, location service). Calls follow (issue 3).
+#include <openssl/rand.h>
+
+#include <atomic>
+#include <memory>
+
+#include "nta_stack.hpp"
+#include "registration_handler.hpp"
+#include "sip_settings.hpp"
+#include "sofia_loop.hpp"
+#include "junction/junction.hpp"
+
+namespace junction::sip {
+namespace {
+
+std::string random_secret() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("sip: no randomness for the nonce secret");
+  return std::string(reinterpret_cast<char*>(bytes), sizeof bytes);
+}
+
+// Everything the two threads share. Tasks on either loop hold it, so it outlives the plugin
+// object if a task is still queued when the plugin stops.
+struct SipState {
+  SipState(Host& host, const SipSettings& settings)
+      : host(host),
+        authenticator(settings.realm, random_secret(), settings.nonce_lifetime),
+        throttle(settings.throttle),
+        registrar(host.directory(), host.location(), authenticator, throttle, settings.registrar),
+        registered(host.metrics().counter("junction_sip_register_total", "REGISTER requests by answer",
+                                          {{"status", "200"}})),
+        challenged(host.metrics().counter("junction_sip_register_total", "REGISTER requests by answer",
+                                          {{"status", "401"}})),
+        refused(host.metrics().counter("junction_sip_register_total", "REGISTER requests by answer",
+                                       {{"status", "other"}})),
+        blocked_sources(host.metrics().gauge("junction_sip_blocked_sources",
+                                             "Sources blocked after repeated authentication failures")) {}
+
+  Host& host;
+  DigestAuthenticator authenticator;  // the three below: call loop only
+  AuthThrottle throttle;
+  RegistrationHandler registrar;
+  SofiaLoop sofia;
+  std::unique_ptr<NtaStack> stack;  // sofia thread only
+  std::atomic<bool> stopped{false};
+  Counter& registered;
+  Counter& challenged;
+  Counter& refused;
+  Gauge& blocked_sources;
+};
+
+class SipPlugin final : public Plugin {
+ public:
+  void configure(const ConfigNode& config) override { settings_ = read_sip_settings(config); }
+
+  void start(Host& host) override {
+    state_ = std::make_shared<SipState>(host, settings_);
+    std::weak_ptr<SipState> weak = state_;
+    auto on_register = [weak](nta_incoming_s* transaction, RegisterRequest request) {
+      auto state = weak.lock();
+      if (!state) return;
+      state->host.executor().post([state, transaction, request = std::move(request)] { decide(state, transaction, request); });
+    };
+    state_->sofia.start([state = state_.get(), listen = settings_.listen, on_register](su_root_s* root) {
+      state->stack = std::make_unique<NtaStack>(root, listen, on_register);
+    });
+    std::string where;
+    for (const auto& l : settings_.listen) where += " " + l.transport + ":" + l.address + ":" + std::to_string(l.port);
+    host.logger().info("listening on" + where + ", realm " + settings_.realm);
+  }
+
+  void stop() override {
+    if (!state_) return;
+    state_->stopped = true;
+    SipState* state = state_.get();
+    state_->sofia.stop([state](std::function<void()> done) {
+      state->stack.reset();
+      done();
+    });
+    state_.reset();
+  }
+
+ private:
+  // On the call loop: the registrar decides, the answer goes back to the sofia thread.
+  static void decide(const std::shared_ptr<SipState>& state, nta_incoming_s* transaction,
+                     const RegisterRequest& request) {
+    if (state->stopped) return;
+    const RegisterResponse response =
+        state->registrar.handle(request, std::chrono::system_clock::now(), AuthThrottle::Clock::now());
+    (response.status == 200 ? state->registered : response.status == 401 ? state->challenged : state->refused).add();
+    state->blocked_sources.set(static_cast<double>(state->throttle.blocked_sources(AuthThrottle::Clock::now())));
+    if (response.status != 401) {
+      const std::string line = "REGISTER " + request.aor_user + " from " + request.received + ": " +
+                               std::to_string(response.status) + " " + response.log_detail;
+      if (response.status == 200) {
+        state->host.logger().debug(line);
+      } else {
+        state->host.logger().warn(line);
+      }
+    }
+    state->sofia.post([state, transaction, response] {
+      if (state->stack) state->stack->reply(transaction, response);
+    });
+  }
+
+  SipSettings settings_;
+  std::shared_ptr<SipState> state_;
+};
+
+}  // namespace
+}  // namespace junction::sip
+
+JUNCTION_PLUGIN(junction::sip::SipPlugin, "sip", "0.1.0",
+                "SIP over sofia-sip: registrar with digest authentication (calls and trunks to follow)",
+                JUNCTION_REQUIRES(), JUNCTION_OPTIONAL(), &junction::sip::sip_config_schema);

@@ -1,0 +1,75 @@
+"""The SIP plugin's registrar with a real peer (SIPp): digest authentication with good and
+bad passwords, the toll-fraud throttle, and registrations that survive a restart."""
+
+import os
+import re
+import subprocess
+import unittest
+
+import junction_harness as h
+
+SCENARIOS = os.path.join(h.source_dir(), "tests", "sip")
+SIPP = "/usr/bin/sipp"
+
+
+SIP_TEST_SETTINGS = """      realm: test.local
+      registrar: { algorithms: [md5] }   # SIPp 3.6 answers MD5 challenges only
+      auth_throttle: { max_failures: 3, window_s: 60, block_s: 600 }
+"""
+
+
+@unittest.skipUnless(os.path.exists(SIPP), "sipp (Debian sip-tester) is not installed")
+class SipRegisterTest(unittest.TestCase):
+    def setUp(self):
+        self.sandbox = h.Sandbox(self)
+        self.sip_port = self.sandbox.sip_port
+        self.sandbox.write_config(h.replace_once(self.sandbox.config_text, "      realm: junction\n", SIP_TEST_SETTINGS))
+        self.daemon = h.start_daemon(self, self.sandbox.config_path)
+
+    def register(self, password, expect, user="1001", expires=600, scenario="register_auth.xml"):
+        """Runs one SIPp registration; returns True when the scenario saw `expect`."""
+        # SIPp does not substitute keys in <recv response=...>: specialise the template.
+        with open(os.path.join(SCENARIOS, scenario), encoding="ascii") as f:
+            scenario_text = f.read().replace('response="[expect]"', f'response="{expect}"')
+        scenario_path = os.path.join(self.sandbox.dir, f"{expect}_{scenario}")
+        with open(scenario_path, "w", encoding="ascii") as f:
+            f.write(scenario_text)
+        args = [SIPP, f"127.0.0.1:{self.sip_port}", "-sf", scenario_path,
+                "-key", "user", user, "-key", "auth_pass", password,
+                "-key", "expires", str(expires), "-m", "1", "-i", "127.0.0.1", "-p", str(h.free_port()),
+                "-cp", str(h.free_port()), "-recv_timeout", "5000", "-timeout", "15", "-nostdin"]
+        result = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=30,
+                                cwd=self.sandbox.dir)
+        return result.returncode == 0
+
+    def test_good_password_registers_and_is_restored_after_restart(self):
+        self.assertTrue(self.register("change-me-1001", 200), self.daemon.log())
+        _, _, metrics = h.http_get(self.sandbox.admin_port, "/metrics")
+        self.assertRegex(metrics, r'junction_sip_register_total\{status="200"\} 1')
+        self.assertRegex(metrics, r"(?m)^junction_location_bindings 1$")
+        self.daemon.stop()
+        restarted = h.start_daemon(self, self.sandbox.config_path)
+        restarted.wait_for(r"location: 1 registrations restored")
+
+    def test_wrong_password_is_refused_and_nothing_is_bound(self):
+        self.assertTrue(self.register("guess", 403), self.daemon.log())
+        self.daemon.wait_for(r"REGISTER 1001 from udp:127\.0\.0\.1:\d+: 403 wrong password for 1001")
+        _, _, metrics = h.http_get(self.sandbox.admin_port, "/metrics")
+        self.assertRegex(metrics, r"(?m)^junction_location_bindings 0$")
+
+    def test_unknown_user_is_refused(self):
+        self.assertTrue(self.register("whatever", 403, user="4444"), self.daemon.log())
+
+    def test_repeated_failures_block_the_source(self):
+        for _ in range(3):
+            self.assertTrue(self.register("guess", 403), self.daemon.log())
+        self.daemon.wait_for(r"source 127\.0\.0\.1 blocked")
+        # Blocked: refused at once, without even a challenge.
+        self.assertTrue(self.register("change-me-1001", 403, scenario="register_once.xml"), self.daemon.log())
+        self.daemon.wait_for(r"is blocked after repeated failures")
+        _, _, metrics = h.http_get(self.sandbox.admin_port, "/metrics")
+        self.assertRegex(metrics, r"(?m)^junction_sip_blocked_sources 1$")
+
+
+if __name__ == "__main__":
+    unittest.main()
