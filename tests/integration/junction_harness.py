@@ -69,10 +69,19 @@ def shipped_config_text():
 
 
 def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now (the kernel's choice)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
+    """A port on 127.0.0.1 that is free for both TCP and UDP right now (SIP listens on both,
+    SIPp on UDP). Chosen by the kernel, then checked for UDP; a few tries at most."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind((HOST, 0))
+            port = s.getsockname()[1]
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+            try:
+                u.bind((HOST, port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no port free for both TCP and UDP on " + HOST)
 
 
 def port_is_free(port):

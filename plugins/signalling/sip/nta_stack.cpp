@@ -1,4 +1,4 @@
-#define NTA_LEG_MAGIC_T junction::sip::NtaStack
+#define NTA_AGENT_MAGIC_T junction::sip::NtaStack
 namespace junction::sip {
 class NtaStack;
 }
@@ -11,6 +11,7 @@ class NtaStack;
 
 #include <sofia-sip/msg.h>
 #include <sofia-sip/nta.h>
+#include <sofia-sip/nta_stateless.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
@@ -22,14 +23,10 @@ namespace junction::sip {
 
 namespace {
 
-// Messages outside any transaction or leg (stray responses): nothing to do with them.
-int agent_callback(nta_agent_magic_t*, nta_agent_t*, msg_t* msg, sip_t*) {
-  msg_destroy(msg);
+// Every message that no transaction or leg takes: requests outside dialogs, stray responses.
+int agent_callback(NtaStack* stack, nta_agent_t*, msg_t* msg, sip_t* sip) {
+  stack->on_message(msg, sip);
   return 0;
-}
-
-int leg_callback(NtaStack* stack, nta_leg_t*, nta_incoming_t* irq, sip_t const* sip) {
-  return stack->on_request(irq, sip);
 }
 
 std::string url_of(const ListenAddress& listen) {
@@ -49,7 +46,7 @@ NtaStack::NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, Re
     const char* certificates = address.certificate_directory.empty() ? nullptr : address.certificate_directory.c_str();
     errno = 0;
     if (!agent_) {
-      agent_ = nta_agent_create(root, URL_STRING_MAKE(url.c_str()), agent_callback, nullptr, NTATAG_UA(1),
+      agent_ = nta_agent_create(root, URL_STRING_MAKE(url.c_str()), agent_callback, this, NTATAG_UA(1),
                                 NTATAG_SERVER_RPORT(1), TAG_IF(certificates, TPTAG_CERTIFICATE(certificates)),
                                 TAG_END());
       if (!agent_) throw std::runtime_error("sip: cannot listen on " + url + ": " + std::strerror(errno ? errno : EINVAL));
@@ -60,46 +57,39 @@ NtaStack::NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, Re
       throw std::runtime_error("sip: cannot listen on " + url + ": " + std::strerror(error));
     }
   }
-  default_leg_ = nta_leg_tcreate(agent_, leg_callback, this, NTATAG_NO_DIALOG(1), TAG_END());
-  if (!default_leg_) {
-    nta_agent_destroy(agent_);
-    throw std::runtime_error("sip: cannot create the default leg");
-  }
 }
 
 NtaStack::~NtaStack() {
-  for (nta_incoming_t* irq : open_) {
-    nta_incoming_treply(irq, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
-    nta_incoming_destroy(irq);
-  }
-  nta_leg_destroy(default_leg_);
+  for (msg_t* msg : pending_) nta_msg_treply(agent_, msg, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
   nta_agent_destroy(agent_);
 }
 
-int NtaStack::on_request(nta_incoming_t* irq, const void* parsed) {
+void NtaStack::on_message(msg_t* msg, const void* parsed) {
   const sip_t* sip = static_cast<const sip_t*>(parsed);
-  if (!sip || !sip->sip_request) return 400;
+  if (!sip || !sip->sip_request) {
+    msg_destroy(msg);  // a response nobody waits for
+    return;
+  }
   switch (sip->sip_request->rq_method) {
     case sip_method_register: {
-      msg_t* msg = nta_incoming_getrequest(irq);
-      const MessageSource source = source_of(msg, sip);
-      msg_destroy(msg);
-      open_.insert(irq);
-      on_register_(irq, to_register_request(sip, source));
-      return 0;
+      RegisterRequest request = to_register_request(sip, source_of(msg, sip));
+      pending_.insert(msg);
+      on_register_(msg, std::move(request));
+      return;
     }
-    case sip_method_options: return 200;
-    case sip_method_ack: nta_incoming_destroy(irq); return 0;
-    default: return 501;  // calls come with the call-handling part of the plugin
+    case sip_method_options: nta_msg_treply(agent_, msg, SIP_200_OK, TAG_END()); return;
+    case sip_method_ack: msg_destroy(msg); return;
+    default:  // calls come with the call-handling part of the plugin
+      nta_msg_treply(agent_, msg, SIP_501_NOT_IMPLEMENTED, TAG_END());
+      return;
   }
 }
 
-void NtaStack::reply(nta_incoming_t* irq, const RegisterResponse& response) {
-  if (!open_.erase(irq)) return;
+void NtaStack::reply(msg_t* msg, const RegisterResponse& response) {
+  if (!pending_.erase(msg)) return;
   const std::string headers = response_headers(response);
-  nta_incoming_treply(irq, response.status, response.reason.c_str(),
-                      TAG_IF(!headers.empty(), SIPTAG_HEADER_STR(headers.c_str())), TAG_END());
-  nta_incoming_destroy(irq);
+  nta_msg_treply(agent_, msg, response.status, response.reason.c_str(),
+                 TAG_IF(!headers.empty(), SIPTAG_HEADER_STR(headers.c_str())), TAG_END());  // takes msg
 }
 
 }  // namespace junction::sip

@@ -1,6 +1,7 @@
 // The SIP transaction layer (sofia's nta) for the plugin: listens on the configured
-// transports and hands REGISTER transactions to the registrar. Lives on the sofia thread only.
-// Why nta and not nua: docs/sip-layer-choice.md.
+// transports and hands REGISTERs to the registrar. Lives on the sofia thread only.
+// Why nta and not nua, and why REGISTER is answered without a server transaction (like
+// Kamailio's registrar: a retransmission is simply answered again): docs/sip-layer-choice.md.
 #pragma once
 
 #include <functional>
@@ -12,33 +13,33 @@
 
 struct su_root_s;
 struct nta_agent_s;
-struct nta_leg_s;
-struct nta_incoming_s;
+struct msg_s;
 
 namespace junction::sip {
 
 class NtaStack {
  public:
-  /// Receives a REGISTER; the transaction stays open until reply() (on the sofia thread).
-  using RegisterHandler = std::function<void(nta_incoming_s* transaction, RegisterRequest request)>;
+  /// A REGISTER waiting for its answer (the request message, kept until reply()).
+  using Pending = msg_s*;
+  /// Receives a REGISTER; it stays pending until reply() (on the sofia thread).
+  using RegisterHandler = std::function<void(Pending request_message, RegisterRequest request)>;
 
   /// Binds every listen address. Throws std::runtime_error("sip: cannot listen on ...").
   NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, RegisterHandler on_register);
-  ~NtaStack();  // answers what is still open with 503 and destroys the agent
+  ~NtaStack();  // answers what is still pending with 503 and destroys the agent
   NtaStack(const NtaStack&) = delete;
   NtaStack& operator=(const NtaStack&) = delete;
 
-  /// Answers an open REGISTER transaction and releases it. Unknown transactions are ignored.
-  void reply(nta_incoming_s* transaction, const RegisterResponse& response);
+  /// Answers a pending REGISTER. Unknown ones are ignored.
+  void reply(Pending request_message, const RegisterResponse& response);
 
-  /// Called by sofia for requests outside dialogs (public for the C callback).
-  int on_request(nta_incoming_s* transaction, const void* sip);
+  /// Called by sofia for every message no transaction takes (public for the C callback).
+  void on_message(msg_s* msg, const void* sip);
 
  private:
   nta_agent_s* agent_ = nullptr;
-  nta_leg_s* default_leg_ = nullptr;
   RegisterHandler on_register_;
-  std::set<nta_incoming_s*> open_;
+  std::set<msg_s*> pending_;
 };
 
 }  // namespace junction::sip

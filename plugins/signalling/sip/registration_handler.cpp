@@ -118,15 +118,17 @@ RegisterResponse RegistrationHandler::handle(const RegisterRequest& request, std
     wanted.emplace_back(&contact, std::min<long long>(expires, policy_.max_expires.count()));
   }
 
-  // RFC 3261 10.3 step 7: a refresh with the same Call-ID must not go backwards in CSeq.
+  // RFC 3261 10.3 step 7: a refresh with the same Call-ID must not go backwards in CSeq. The
+  // same CSeq again is a retransmission (REGISTER is answered without a server transaction):
+  // it is answered again, like the original.
   const std::vector<ContactBinding> existing = location_.lookup(request.aor_user);
   for (const auto& [contact, expires] : wanted) {
     for (const ContactBinding& bound : existing) {
-      if (bound.contact == contact->uri && bound.call_id == request.call_id && request.cseq <= bound.cseq) {
+      if (bound.contact == contact->uri && bound.call_id == request.call_id && request.cseq < bound.cseq) {
         RegisterResponse response;
         response.status = 500;
         response.reason = "Out of Order";
-        response.log_detail = "CSeq " + std::to_string(request.cseq) + " is not newer than the binding's";
+        response.log_detail = "CSeq " + std::to_string(request.cseq) + " is older than the binding's";
         return response;
       }
     }

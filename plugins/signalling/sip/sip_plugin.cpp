@@ -57,7 +57,7 @@ class SipPlugin final : public Plugin {
   void start(Host& host) override {
     state_ = std::make_shared<SipState>(host, settings_);
     std::weak_ptr<SipState> weak = state_;
-    auto on_register = [weak](nta_incoming_s* transaction, RegisterRequest request) {
+    auto on_register = [weak](NtaStack::Pending transaction, RegisterRequest request) {
       auto state = weak.lock();
       if (!state) return;
       state->host.executor().post([state, transaction, request = std::move(request)] { decide(state, transaction, request); });
@@ -83,7 +83,7 @@ class SipPlugin final : public Plugin {
 
  private:
   // On the call loop: the registrar decides, the answer goes back to the sofia thread.
-  static void decide(const std::shared_ptr<SipState>& state, nta_incoming_s* transaction,
+  static void decide(const std::shared_ptr<SipState>& state, NtaStack::Pending transaction,
                      const RegisterRequest& request) {
     if (state->stopped) return;
     const RegisterResponse response =

@@ -149,12 +149,14 @@ TEST_F(RegistrationTest, UnregisterOneContactOrAll) {
   EXPECT_EQ(location_.size(), 0u);
 }
 
-TEST_F(RegistrationTest, OutOfOrderRefreshIsRefused) {
-  auto first = authenticated(request("sip:1001@10.0.0.1"));
-  ASSERT_EQ(handle(first).status, 200);
-  first.expires_header = 1200;  // same Call-ID and CSeq again: a replay or reordering
-  EXPECT_EQ(handle(first).status, 500);
-  EXPECT_EQ(location_.lookup("1001")[0].expires, now_ + 600s);
+TEST_F(RegistrationTest, OutOfOrderRefreshIsRefusedRetransmissionIsAnsweredAgain) {
+  auto older = authenticated(request("sip:1001@10.0.0.1"));
+  auto newer = authenticated(request("sip:1001@10.0.0.1", 1200));
+  ASSERT_EQ(handle(newer).status, 200);
+  const auto retransmission = handle(newer);
+  EXPECT_EQ(retransmission.status, 200) << "the same CSeq again is a retransmission";
+  EXPECT_EQ(handle(older).status, 500) << "a lower CSeq on the same Call-ID arrived late";
+  EXPECT_EQ(location_.lookup("1001")[0].expires, now_ + 1200s);
 }
 
 TEST_F(RegistrationTest, QueryListsBindingsAndTheOldestGoBeyondTheLimit) {
