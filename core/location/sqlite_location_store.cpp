@@ -31,19 +31,26 @@ void bind_text(sqlite3_stmt* statement, int index, const std::string& text) {
 }  // namespace
 
 SqliteLocationStore::SqliteLocationStore(const std::filesystem::path& file) : file_(file) {
-  if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK)
-    fail("cannot open");
-  sqlite3_busy_timeout(db_, 5000);
-  // WAL with synchronous=NORMAL survives a crash of junctiond (not necessarily of the machine):
-  // enough for registrations, which phones refresh anyway.
-  exec("PRAGMA journal_mode=WAL");
-  exec("PRAGMA synchronous=NORMAL");
-  exec(
-      "CREATE TABLE IF NOT EXISTS bindings ("
-      " extension TEXT NOT NULL, contact TEXT NOT NULL, received TEXT NOT NULL, user_agent TEXT NOT NULL,"
-      " call_id TEXT NOT NULL, cseq INTEGER NOT NULL, expires_ms INTEGER NOT NULL,"
-      " PRIMARY KEY (extension, contact))");
+  try {
+    // sqlite3_open_v2 allocates the handle even when it fails; it must be closed then too.
+    if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK)
+      fail("cannot open");
+    sqlite3_busy_timeout(db_, 5000);
+    // WAL with synchronous=NORMAL survives a crash of junctiond (not necessarily of the
+    // machine): enough for registrations, which phones refresh anyway.
+    exec("PRAGMA journal_mode=WAL");
+    exec("PRAGMA synchronous=NORMAL");
+    exec(
+        "CREATE TABLE IF NOT EXISTS bindings ("
+        " extension TEXT NOT NULL, contact TEXT NOT NULL, received TEXT NOT NULL, user_agent TEXT NOT NULL,"
+        " call_id TEXT NOT NULL, cseq INTEGER NOT NULL, expires_ms INTEGER NOT NULL,"
+        " PRIMARY KEY (extension, contact))");
+  } catch (...) {
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw;
+  }
 }
 
 SqliteLocationStore::~SqliteLocationStore() { sqlite3_close_v2(db_); }
