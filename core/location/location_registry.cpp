@@ -40,6 +40,7 @@ void LocationRegistry::start(std::unique_ptr<LocationStore> store) {
     bindings_[binding.extension].push_back(std::move(binding));
     ++kept;
   }
+  count_ = kept;
   for (auto& [extension, list] : bindings_)
     std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.expires > b.expires; });
   if (kept != stored.size()) record({LocationChange::Kind::erase_expired, {}, now});
@@ -67,8 +68,9 @@ void LocationRegistry::stop() {
 
 void LocationRegistry::bind(ContactBinding binding) {
   auto& list = bindings_[binding.extension];
-  std::erase_if(list, [&](const ContactBinding& b) { return b.contact == binding.contact; });
+  count_ -= std::erase_if(list, [&](const ContactBinding& b) { return b.contact == binding.contact; });
   list.insert(list.begin(), binding);
+  ++count_;
   record({LocationChange::Kind::upsert, std::move(binding), {}});
   bindings_gauge_.set(static_cast<double>(size()));
 }
@@ -79,6 +81,7 @@ bool LocationRegistry::unbind(std::string_view extension, std::string_view conta
   const auto removed = std::erase_if(it->second, [&](const ContactBinding& b) { return b.contact == contact; });
   if (it->second.empty()) bindings_.erase(it);
   if (removed == 0) return false;
+  count_ -= removed;
   ContactBinding key;
   key.extension = std::string(extension);
   key.contact = std::string(contact);
@@ -92,6 +95,7 @@ std::size_t LocationRegistry::unbind_all(std::string_view extension) {
   if (it == bindings_.end()) return 0;
   const std::size_t removed = it->second.size();
   bindings_.erase(it);
+  count_ -= removed;
   ContactBinding key;
   key.extension = std::string(extension);
   record({LocationChange::Kind::erase_all, std::move(key), {}});
@@ -109,11 +113,7 @@ std::vector<ContactBinding> LocationRegistry::lookup(std::string_view extension)
   return live;
 }
 
-std::size_t LocationRegistry::size() const {
-  std::size_t total = 0;
-  for (const auto& [extension, list] : bindings_) total += list.size();
-  return total;
-}
+std::size_t LocationRegistry::size() const { return count_; }
 
 void LocationRegistry::sweep() {
   const auto now = clock_();
@@ -122,6 +122,7 @@ void LocationRegistry::sweep() {
     expired += std::erase_if(it->second, [&](const ContactBinding& b) { return b.expires <= now; });
     it = it->second.empty() ? bindings_.erase(it) : std::next(it);
   }
+  count_ -= expired;
   if (expired) {
     logger_.debug("location: " + std::to_string(expired) + " registrations expired");
     record({LocationChange::Kind::erase_expired, {}, now});

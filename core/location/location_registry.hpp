@@ -58,6 +58,7 @@ class LocationRegistry final : public LocationService {
   Logger& logger_;
   WallClock clock_;
   std::map<std::string, std::vector<ContactBinding>, std::less<>> bindings_;  // newest first
+  std::size_t count_ = 0;  // bindings in total (size() is asked on every change, for the gauge)
   std::vector<LocationChange> pending_;
   bool flushing_ = false;
   bool flush_scheduled_ = false;
