@@ -41,8 +41,11 @@ PluginEntry to_plugin(const ConfigNode& node, const fs::path& base) {
 }
 
 User to_user(const ConfigNode& node) {
-  return User{node.get_string("extension"), node.get_string("name"), node.get_string("email"),
-              node.get_string("sip_password"), node.get_string("voicemail_pin")};
+  User user{node.get_string("extension"), node.get_string("name"), node.get_string("email"),
+            node.get_string("sip_password"), node.get_string("voicemail_pin"), {}};
+  if (const ConfigNode* algorithms = node.find("sip_auth"))
+    for (const auto& item : algorithms->items()) user.sip_auth_algorithms.push_back(item.text());
+  return user;
 }
 
 // Only called on a tree that passed every check, so lookups and conversions cannot fail.

@@ -18,6 +18,8 @@ ConfigSchema daemon_config_schema() {
       {"email", S::string().with_doc("where voice and fax messages go")},
       {"sip_password", S::string().with_doc("absent: the user cannot register")},
       {"voicemail_pin", S::string().with_doc("4-12 digits; absent: mailbox menu disabled")},
+      {"sip_auth", S::list(S::one_of({"sha256", "md5"}))
+                       .with_doc("digest algorithms this user may use; absent: the SIP plugin's default")},
   });
 
   return S::map({

@@ -4,11 +4,20 @@
 
 namespace junction::sip {
 
-RegisterResponse RegistrationHandler::challenge(bool stale, std::chrono::system_clock::time_point now) const {
+std::vector<DigestAlgorithm> RegistrationHandler::algorithms_for(const User* user) const {
+  if (!user || user->sip_auth_algorithms.empty()) return policy_.algorithms;
+  std::vector<DigestAlgorithm> allowed;
+  for (const auto& name : user->sip_auth_algorithms)
+    allowed.push_back(name == "sha256" ? DigestAlgorithm::sha256 : DigestAlgorithm::md5);
+  return allowed;
+}
+
+RegisterResponse RegistrationHandler::challenge(const User* user, bool stale,
+                                                std::chrono::system_clock::time_point now) const {
   RegisterResponse response;
   response.status = 401;
   response.reason = "Unauthorized";
-  response.www_authenticate = auth_.challenges(policy_.algorithms, stale, now);
+  response.www_authenticate = auth_.challenges(algorithms_for(user), stale, now);
   response.log_detail = stale ? "challenged again (stale nonce)" : "challenged";
   return response;
 }
@@ -51,19 +60,19 @@ RegisterResponse RegistrationHandler::handle(const RegisterRequest& request, std
     return response;
   }
 
-  // Authentication. Unknown users are challenged like known ones, so the answers do not tell
-  // an attacker which extensions exist.
-  if (!request.credentials) return challenge(false, now);
+  // Authentication. Unknown users are challenged like known ones (with the default algorithms),
+  // so the answers do not tell an attacker which extensions exist.
   const User* user = directory_.find(request.aor_user);
+  if (!request.credentials) return challenge(user, false, now);
   const DigestCredentials& credentials = *request.credentials;
   if (!user || user->sip_password.empty())
     return refuse(request, 403, "Forbidden", "unknown user or no SIP password: " + request.aor_user, steady_now);
   if (credentials.username != request.aor_user)
     return refuse(request, 403, "Forbidden",
                   "user " + credentials.username + " may not register " + request.aor_user, steady_now);
-  switch (auth_.verify(credentials, "REGISTER", user->sip_password, policy_.algorithms, now)) {
+  switch (auth_.verify(credentials, "REGISTER", user->sip_password, algorithms_for(user), now)) {
     case DigestAuthenticator::Verdict::ok: break;
-    case DigestAuthenticator::Verdict::stale: return challenge(true, now);
+    case DigestAuthenticator::Verdict::stale: return challenge(user, true, now);
     case DigestAuthenticator::Verdict::wrong:
       return refuse(request, 403, "Forbidden", "wrong password for " + request.aor_user, steady_now);
     case DigestAuthenticator::Verdict::not_allowed:

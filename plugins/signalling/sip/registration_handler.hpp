@@ -60,7 +60,9 @@ class RegistrationHandler {
                           AuthThrottle::Clock::time_point steady_now);
 
  private:
-  RegisterResponse challenge(bool stale, std::chrono::system_clock::time_point now) const;
+  /// The user's own policy (users[].sip_auth), else the registrar's.
+  std::vector<DigestAlgorithm> algorithms_for(const User* user) const;
+  RegisterResponse challenge(const User* user, bool stale, std::chrono::system_clock::time_point now) const;
   RegisterResponse refuse(const RegisterRequest& request, int status, std::string reason, std::string detail,
                           AuthThrottle::Clock::time_point steady_now);
   RegisterResponse current_bindings(const std::string& user, std::chrono::system_clock::time_point now) const;

@@ -13,6 +13,9 @@ struct User {
   std::string email;
   std::string sip_password;   ///< empty: the user cannot register
   std::string voicemail_pin;  ///< empty: mailbox menu disabled
+  /// Digest algorithms this user may authenticate with ("sha256", "md5"); empty: the
+  /// registrar's default.
+  std::vector<std::string> sip_auth_algorithms;
 };
 
 class Directory {

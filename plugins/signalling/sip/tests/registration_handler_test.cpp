@@ -60,8 +60,9 @@ class RegistrationTest : public ::testing::Test {
   std::chrono::system_clock::time_point now_ = std::chrono::system_clock::now();
   AuthThrottle::Clock::time_point steady_ = AuthThrottle::Clock::now();
   std::uint32_t cseq_ = 0;
-  UserDirectory directory_{{{"1001", "Alice", "alice@example.com", "s3cret", "1234"},
-                            {"1002", "Bob", "bob@example.com", "", ""}}};
+  UserDirectory directory_{{{"1001", "Alice", "alice@example.com", "s3cret", "1234", {}},
+                            {"1002", "Bob", "bob@example.com", "", "", {}},
+                            {"1003", "Carol", "", "strong", "", {"sha256"}}}};
   ManualExecutor loop_;
   InlineWorkerPool workers_;
   LogSink sink_{stderr, LogLevel::warn};
@@ -170,6 +171,16 @@ TEST_F(RegistrationTest, QueryListsBindingsAndTheOldestGoBeyondTheLimit) {
   ASSERT_EQ(query.contacts.size(), 2u) << "at most 2 per user";
   EXPECT_EQ(query.contacts[0].first, "sip:1001@10.0.0.3");
   EXPECT_EQ(query.contacts[1].first, "sip:1001@10.0.0.2");
+}
+
+TEST_F(RegistrationTest, PerUserPolicyDecidesTheAlgorithms) {
+  auto carol = request("sip:1003@10.0.0.9");
+  carol.aor_user = "1003";
+  const auto challenge = handle(carol);
+  ASSERT_EQ(challenge.www_authenticate.size(), 1u) << "Carol is only offered SHA-256";
+  EXPECT_NE(challenge.www_authenticate[0].find("SHA-256"), std::string::npos);
+  EXPECT_EQ(handle(authenticated(carol, "strong", DigestAlgorithm::md5, "1003")).status, 403);
+  EXPECT_EQ(handle(authenticated(carol, "strong", DigestAlgorithm::sha256, "1003")).status, 200);
 }
 
 TEST_F(RegistrationTest, StaleNonceIsChallengedAgainWithStale) {
