@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "phone_credentials.hpp"
+
 namespace junction::sip {
 namespace {
 
@@ -37,21 +39,9 @@ class DigestVerify : public ::testing::Test {
  protected:
   DigestAuthenticator auth{"junction", "secret-of-this-process", 300s};
 
-  // What a phone sends back for the challenge it picked.
   DigestCredentials answer(const std::string& challenge, DigestAlgorithm algorithm, const std::string& password,
                            const std::string& method = "REGISTER") {
-    DigestCredentials c;
-    c.username = "1001";
-    c.realm = "junction";
-    const auto start = challenge.find("nonce=\"") + 7;
-    c.nonce = challenge.substr(start, challenge.find('"', start) - start);
-    c.uri = "sip:127.0.0.1";
-    c.algorithm = std::string(to_string(algorithm));
-    c.qop = "auth";
-    c.nc = "00000001";
-    c.cnonce = "0a4f113b";
-    c.response = DigestAuthenticator::response(algorithm, c, method, password);
-    return c;
+    return testing::answer_challenge(challenge, algorithm, "1001", password, method);
   }
 };
 

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "phone_credentials.hpp"
+
 #include "core/daemon/user_directory.hpp"
 #include "core/exec/inline_worker_pool.hpp"
 #include "core/exec/manual_executor.hpp"
@@ -40,18 +42,7 @@ class RegistrationTest : public ::testing::Test {
   RegisterRequest authenticated(RegisterRequest r, const std::string& password = "s3cret",
                                 DigestAlgorithm algorithm = DigestAlgorithm::sha256, const std::string& user = "1001") {
     const auto challenge = authenticator_.challenges({algorithm}, false, now_)[0];
-    DigestCredentials c;
-    c.username = user;
-    c.realm = "junction";
-    const auto start = challenge.find("nonce=\"") + 7;
-    c.nonce = challenge.substr(start, challenge.find('"', start) - start);
-    c.uri = "sip:127.0.0.1";
-    c.algorithm = std::string(to_string(algorithm));
-    c.qop = "auth";
-    c.nc = "00000001";
-    c.cnonce = "abcdef";
-    c.response = DigestAuthenticator::response(algorithm, c, "REGISTER", password);
-    r.credentials = c;
+    r.credentials = testing::answer_challenge(challenge, algorithm, user, password);
     return r;
   }
 
