@@ -2,7 +2,7 @@
 bad passwords, the toll-fraud throttle, and registrations that survive a restart."""
 
 import os
-import re
+import socket
 import subprocess
 import unittest
 
@@ -69,6 +69,20 @@ class SipRegisterTest(unittest.TestCase):
         self.daemon.wait_for(r"is blocked after repeated failures")
         _, _, metrics = h.http_get(self.sandbox.admin_port, "/metrics")
         self.assertRegex(metrics, r"(?m)^junction_sip_blocked_sources 1$")
+
+
+class SipListenTest(unittest.TestCase):
+    def test_sip_port_in_use_refuses_to_start_with_the_reason(self):
+        sandbox = h.Sandbox(self)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:
+            taken.bind((h.HOST, sandbox.sip_port))
+            daemon = h.start_daemon(self, sandbox.config_path, wait_ready=False)
+            status = daemon.wait_exit(timeout=h.START_TIMEOUT)
+        log = daemon.log()
+        self.assertEqual(status, 2, log)
+        self.assertIn(f"plugin 'sip' failed to start: sip: cannot listen on udp:127.0.0.1:{sandbox.sip_port}: "
+                      "Address already in use", log)
+        self.assertNotRegex(log, r"\bready: ")
 
 
 if __name__ == "__main__":

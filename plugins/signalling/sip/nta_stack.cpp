@@ -5,6 +5,11 @@ class NtaStack;
 
 #include "nta_stack.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -29,6 +34,34 @@ int agent_callback(NtaStack* stack, nta_agent_t*, msg_t* msg, sip_t* sip) {
   return 0;
 }
 
+// sofia reports a failed bind with a wrong errno; binding a probe socket first gives the
+// real reason ("Address already in use", "Cannot assign requested address").
+std::string bind_problem(const ListenAddress& listen) {
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  if (inet_pton(AF_INET, listen.address.c_str(), &reinterpret_cast<sockaddr_in*>(&storage)->sin_addr) == 1) {
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(static_cast<std::uint16_t>(listen.port));
+    length = sizeof *v4;
+  } else if (inet_pton(AF_INET6, listen.address.c_str(), &reinterpret_cast<sockaddr_in6*>(&storage)->sin6_addr) == 1) {
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<std::uint16_t>(listen.port));
+    length = sizeof *v6;
+  } else {
+    return "not an IP address";
+  }
+  const int fd = ::socket(storage.ss_family, listen.transport == "udp" ? SOCK_DGRAM : SOCK_STREAM, 0);
+  if (fd < 0) return std::strerror(errno);
+  const int one = 1;
+  if (listen.transport != "udp") ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  std::string problem;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0) problem = std::strerror(errno);
+  ::close(fd);
+  return problem;
+}
+
 std::string url_of(const ListenAddress& listen) {
   const bool v6 = listen.address.find(':') != std::string::npos;
   const std::string host = v6 ? "[" + listen.address + "]" : listen.address;
@@ -43,6 +76,11 @@ NtaStack::NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, Re
   if (listen.empty()) throw std::runtime_error("sip: no listen address");
   for (const ListenAddress& address : listen) {
     const std::string url = url_of(address);
+    if (std::string problem = bind_problem(address); !problem.empty()) {
+      if (agent_) nta_agent_destroy(agent_);
+      throw std::runtime_error("sip: cannot listen on " + address.transport + ":" + address.address + ":" +
+                               std::to_string(address.port) + ": " + problem);
+    }
     const char* certificates = address.certificate_directory.empty() ? nullptr : address.certificate_directory.c_str();
     errno = 0;
     if (!agent_) {
