@@ -70,6 +70,28 @@ class SipRegisterTest(unittest.TestCase):
         _, _, metrics = h.http_get(self.sandbox.admin_port, "/metrics")
         self.assertRegex(metrics, r"(?m)^junction_sip_blocked_sources 1$")
 
+    def test_garbage_on_the_wire_changes_nothing(self):
+        garbage = [os.urandom(300), b"REGISTER\r\n\r\n", b"REGISTER sip:x SIP/2.0\r\nVia: nonsense\r\n\r\n",
+                   ("REGISTER sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKg1\r\n"
+                    "From: <sip:1001@x>;tag=1\r\nTo: <sip:1001@x>\r\nCall-ID: g1\r\nCSeq: 1 REGISTER\r\n"
+                    "Contact: <sip:1001@127.0.0.1:9>;expires=abc\r\nAuthorization: Digest username=\"1001\","
+                    "realm=\"test.local\",nonce=\"zz.zz\",uri=\"sip:x\",response=\"00\",algorithm=SHA-999\r\n"
+                    "Content-Length: 0\r\n\r\n").encode()]
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind((h.HOST, 0))
+            s.settimeout(5)
+            for message in garbage:
+                s.sendto(message, (h.HOST, self.sip_port))
+            self.daemon.wait_for(r"400 malformed Authorization header")
+            port = s.getsockname()[1]
+            s.sendto((f"OPTIONS sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bKo1;rport\r\n"
+                      "From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: o1\r\nCSeq: 1 OPTIONS\r\n"
+                      "Content-Length: 0\r\n\r\n").encode(), (h.HOST, self.sip_port))
+            answer = s.recv(4096).decode(errors="replace")
+        self.assertTrue(answer.startswith("SIP/2.0 200 OK"), answer)
+        self.assertIsNone(self.daemon.proc.poll(), self.daemon.log())
+        self.assertTrue(self.register("change-me-1001", 200), self.daemon.log())
+
 
 class SipListenTest(unittest.TestCase):
     def test_sip_port_in_use_refuses_to_start_with_the_reason(self):
