@@ -70,7 +70,7 @@ void BM_MemoryPerSuspendedFlow(benchmark::State& state) {
     state.PauseTiming();
     FlowHarness h("function on_call(call) answer() sleep(60000) end", kRouting);
     if (!h.load().empty()) return state.SkipWithError("scripts did not load");
-  h.set_log_level(LogLevel::warn);
+    h.set_log_level(LogLevel::warn);
     h.call();  // warm up: first-call allocations are not per-flow cost
     h.loop.advance(std::chrono::milliseconds(60000));
     malloc_trim(0);

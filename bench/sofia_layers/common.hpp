@@ -69,8 +69,7 @@ inline sip_contact_t* register_reply_contacts(su_home_t* home, sip_t const* sip)
   sip_contact_t** pp = &list;
   while (*pp) {
     sip_contact_t* m = *pp;
-    unsigned exp = m->m_expires ? static_cast<unsigned>(std::strtoul(m->m_expires, nullptr, 10))
-                                : default_exp;
+    unsigned exp = m->m_expires ? static_cast<unsigned>(std::strtoul(m->m_expires, nullptr, 10)) : default_exp;
     if (!m->m_url->url_host || exp == 0) {  // "*" (no host) or un-register of this contact
       *pp = m->m_next;
       continue;

@@ -73,7 +73,10 @@ int on_dialog_request(Server* s, nta_leg_t* leg, nta_incoming_t* irq, sip_t cons
 int on_invite_ack(Server* s, nta_incoming_t* irq, sip_t const* sip) {
   if (sip && sip->sip_request && sip->sip_request->rq_method == sip_method_cancel)
     return 0;  // CANCEL after the final response: nta has answered it, keep waiting for ACK
-  if (sip) ++s->acks; else ++s->ack_timeouts;
+  if (sip)
+    ++s->acks;
+  else
+    ++s->ack_timeouts;
   nta_incoming_destroy(irq);
   return 0;
 }
@@ -90,8 +93,7 @@ int on_invite(Server* s, nta_incoming_t* irq, sip_t const* sip) {
 
   // Dialog leg: local = To, remote = From; nta matches later in-dialog requests (BYE,
   // re-INVITE) to it by Call-ID + tags and routes them to on_dialog_request.
-  nta_leg_t* leg = nta_leg_tcreate(s->agent, on_dialog_request, s,
-                                   SIPTAG_CALL_ID(sip->sip_call_id),
+  nta_leg_t* leg = nta_leg_tcreate(s->agent, on_dialog_request, s, SIPTAG_CALL_ID(sip->sip_call_id),
                                    SIPTAG_FROM(sip->sip_to),  // local address
                                    SIPTAG_TO(sip->sip_from),  // remote address (with tag)
                                    TAG_END());
@@ -104,8 +106,7 @@ int on_invite(Server* s, nta_incoming_t* irq, sip_t const* sip) {
 
   nta_incoming_treply(irq, SIP_180_RINGING, SIPTAG_CONTACT(s->contact), TAG_END());
   if (sip->sip_payload) {
-    nta_incoming_treply(irq, SIP_200_OK, SIPTAG_CONTACT(s->contact),
-                        SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+    nta_incoming_treply(irq, SIP_200_OK, SIPTAG_CONTACT(s->contact), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
                         SIPTAG_PAYLOAD(sip->sip_payload), TAG_END());
   } else {
     nta_incoming_treply(irq, SIP_200_OK, SIPTAG_CONTACT(s->contact), TAG_END());
@@ -118,15 +119,23 @@ int on_invite(Server* s, nta_incoming_t* irq, sip_t const* sip) {
 // Default leg: everything that does not match a dialog leg.
 int on_request(Server* s, nta_leg_t*, nta_incoming_t* irq, sip_t const* sip) {
   switch (sip->sip_request->rq_method) {
-    case sip_method_register: return on_register(s, irq, sip);
-    case sip_method_invite: return on_invite(s, irq, sip);
+    case sip_method_register:
+      return on_register(s, irq, sip);
+    case sip_method_invite:
+      return on_invite(s, irq, sip);
     case sip_method_ack:  // ACK of an unknown dialog (or of a 2xx we already forgot)
       ++s->acks;
       nta_incoming_destroy(irq);
       return 0;
-    case sip_method_bye: ++s->other; return 481;
-    case sip_method_options: ++s->other; return 200;
-    default: ++s->other; return 501;
+    case sip_method_bye:
+      ++s->other;
+      return 481;
+    case sip_method_options:
+      ++s->other;
+      return 200;
+    default:
+      ++s->other;
+      return 501;
   }
 }
 
@@ -162,9 +171,18 @@ int on_message(Server* s, nta_agent_t* agent, msg_t* msg, sip_t* sip) {
       ++s->acks;
       msg_destroy(msg);
       return 0;
-    case sip_method_bye: ++s->other; nta_msg_treply(agent, msg, 481, "Call Does Not Exist", TAG_END()); return 0;
-    case sip_method_options: ++s->other; nta_msg_treply(agent, msg, SIP_200_OK, TAG_END()); return 0;
-    default: ++s->other; nta_msg_treply(agent, msg, SIP_501_NOT_IMPLEMENTED, TAG_END()); return 0;
+    case sip_method_bye:
+      ++s->other;
+      nta_msg_treply(agent, msg, 481, "Call Does Not Exist", TAG_END());
+      return 0;
+    case sip_method_options:
+      ++s->other;
+      nta_msg_treply(agent, msg, SIP_200_OK, TAG_END());
+      return 0;
+    default:
+      ++s->other;
+      nta_msg_treply(agent, msg, SIP_501_NOT_IMPLEMENTED, TAG_END());
+      return 0;
   }
 }
 
@@ -175,8 +193,10 @@ int main(int argc, char** argv) {
   {  // strip our own flag before the common parser sees it
     int j = 1;
     for (int i = 1; i < argc; ++i) {
-      if (std::strcmp(argv[i], "--stateless-register") == 0) stateless_register = true;
-      else argv[j++] = argv[i];
+      if (std::strcmp(argv[i], "--stateless-register") == 0)
+        stateless_register = true;
+      else
+        argv[j++] = argv[i];
     }
     argc = j;
   }
@@ -187,19 +207,27 @@ int main(int argc, char** argv) {
   s.stateless_register = stateless_register;
   su_home_init(s.home);
   s.root = su_root_create(&s);
-  if (!s.root) { std::fprintf(stderr, "su_root_create failed\n"); return 1; }
+  if (!s.root) {
+    std::fprintf(stderr, "su_root_create failed\n");
+    return 1;
+  }
   su_root_threading(s.root, 0);
 
   std::string url = "sip:" + opt.host + ":" + std::to_string(opt.port) + ";transport=udp";
   s.agent = nta_agent_create(s.root, URL_STRING_MAKE(url.c_str()), on_message, &s,
                              NTATAG_UA(1),            // UAS: 2xx retransmission + ACK matching
                              NTATAG_SERVER_RPORT(1),  // answer to the source port (rport)
-                             TPTAG_UDP_RMEM(spike::kUdpBuf), TPTAG_UDP_WMEM(spike::kUdpBuf),
-                             TAG_END());
-  if (!s.agent) { std::fprintf(stderr, "nta_agent_create(%s) failed\n", url.c_str()); return 1; }
+                             TPTAG_UDP_RMEM(spike::kUdpBuf), TPTAG_UDP_WMEM(spike::kUdpBuf), TAG_END());
+  if (!s.agent) {
+    std::fprintf(stderr, "nta_agent_create(%s) failed\n", url.c_str());
+    return 1;
+  }
   if (!s.stateless_register) {
     s.default_leg = nta_leg_tcreate(s.agent, on_request, &s, NTATAG_NO_DIALOG(1), TAG_END());
-    if (!s.default_leg) { std::fprintf(stderr, "nta_leg_tcreate(default) failed\n"); return 1; }
+    if (!s.default_leg) {
+      std::fprintf(stderr, "nta_leg_tcreate(default) failed\n");
+      return 1;
+    }
   }
   std::string contact = "<sip:" + opt.host + ":" + std::to_string(opt.port) + ">";
   s.contact = sip_contact_make(s.home, contact.c_str());
@@ -209,8 +237,8 @@ int main(int argc, char** argv) {
   spike::run_until_signal(s.root);
 
   std::fprintf(stderr,
-               "nta_server: REGISTER %" PRIu64 " INVITE %" PRIu64 " ACK %" PRIu64 " (timeouts %" PRIu64
-               ") BYE %" PRIu64 " other %" PRIu64 " open dialogs %" PRIu64 "\n",
+               "nta_server: REGISTER %" PRIu64 " INVITE %" PRIu64 " ACK %" PRIu64 " (timeouts %" PRIu64 ") BYE %" PRIu64
+               " other %" PRIu64 " open dialogs %" PRIu64 "\n",
                s.registers, s.invites, s.acks, s.ack_timeouts, s.byes, s.other, s.dialogs);
   if (s.default_leg) nta_leg_destroy(s.default_leg);
   nta_agent_destroy(s.agent);

@@ -27,8 +27,8 @@ struct Server {
 
 namespace {
 
-void on_event(nua_event_t event, int status, char const* /*phrase*/, nua_t* nua, Server* s,
-              nua_handle_t* nh, void* /*hmagic*/, sip_t const* sip, tagi_t tags[]) {
+void on_event(nua_event_t event, int status, char const* /*phrase*/, nua_t* nua, Server* s, nua_handle_t* nh,
+              void* /*hmagic*/, sip_t const* sip, tagi_t tags[]) {
   switch (event) {
     case nua_i_register: {
       ++s->registers;
@@ -45,15 +45,18 @@ void on_event(nua_event_t event, int status, char const* /*phrase*/, nua_t* nua,
       ++s->invites;
       nua_respond(nh, SIP_180_RINGING, NUTAG_WITH_THIS(nua), TAG_END());
       if (sip && sip->sip_payload) {
-        nua_respond(nh, SIP_200_OK, NUTAG_WITH_THIS(nua),
-                    SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+        nua_respond(nh, SIP_200_OK, NUTAG_WITH_THIS(nua), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
                     SIPTAG_PAYLOAD(sip->sip_payload), TAG_END());
       } else {
         nua_respond(nh, SIP_200_OK, NUTAG_WITH_THIS(nua), TAG_END());
       }
       break;
-    case nua_i_ack: ++s->acks; break;
-    case nua_i_bye: ++s->byes; break;  // nua has answered 200 already
+    case nua_i_ack:
+      ++s->acks;
+      break;
+    case nua_i_bye:
+      ++s->byes;
+      break;  // nua has answered 200 already
     case nua_i_state: {
       int state = nua_callstate_init;
       tl_gets(tags, NUTAG_CALLSTATE_REF(state), TAG_END());
@@ -67,8 +70,7 @@ void on_event(nua_event_t event, int status, char const* /*phrase*/, nua_t* nua,
       if (status >= 200) s->shutdown_done = true;
       break;
     default:
-      if (event >= nua_i_error && event < nua_r_set_params && event != nua_i_active &&
-          event != nua_i_terminated)
+      if (event >= nua_i_error && event < nua_r_set_params && event != nua_i_active && event != nua_i_terminated)
         ++s->other;
       break;
   }
@@ -82,20 +84,23 @@ int main(int argc, char** argv) {
   su_init();
   Server s;
   s.root = su_root_create(&s);
-  if (!s.root) { std::fprintf(stderr, "su_root_create failed\n"); return 1; }
+  if (!s.root) {
+    std::fprintf(stderr, "su_root_create failed\n");
+    return 1;
+  }
   su_root_threading(s.root, 0);  // before nua_create, or nua starts a hidden stack thread
 
   std::string url = "sip:" + opt.host + ":" + std::to_string(opt.port) + ";transport=udp";
-  s.nua = nua_create(s.root, on_event, &s,
-                     NUTAG_URL(url.c_str()),
+  s.nua = nua_create(s.root, on_event, &s, NUTAG_URL(url.c_str()),
                      NUTAG_MEDIA_ENABLE(0),  // no soa: SDP is the application's business
                      NUTAG_ALLOW("REGISTER"),
                      NUTAG_APPL_METHOD("REGISTER"),  // REGISTER -> nua_i_register
-                     NUTAG_AUTOALERT(0), NUTAG_AUTOANSWER(0),
-                     NTATAG_SERVER_RPORT(1),
-                     TPTAG_UDP_RMEM(spike::kUdpBuf), TPTAG_UDP_WMEM(spike::kUdpBuf),
-                     TAG_END());
-  if (!s.nua) { std::fprintf(stderr, "nua_create(%s) failed\n", url.c_str()); return 1; }
+                     NUTAG_AUTOALERT(0), NUTAG_AUTOANSWER(0), NTATAG_SERVER_RPORT(1), TPTAG_UDP_RMEM(spike::kUdpBuf),
+                     TPTAG_UDP_WMEM(spike::kUdpBuf), TAG_END());
+  if (!s.nua) {
+    std::fprintf(stderr, "nua_create(%s) failed\n", url.c_str());
+    return 1;
+  }
 
   std::fprintf(stderr, "nua_server listening on %s pid %d\n", url.c_str(), getpid());
   spike::run_until_signal(s.root);
@@ -103,8 +108,8 @@ int main(int argc, char** argv) {
   nua_shutdown(s.nua);
   for (int i = 0; i < 100 && !s.shutdown_done; ++i) su_root_step(s.root, 100);
   std::fprintf(stderr,
-               "nua_server: REGISTER %" PRIu64 " INVITE %" PRIu64 " ACK %" PRIu64 " BYE %" PRIu64
-               " terminated %" PRIu64 " other %" PRIu64 "%s\n",
+               "nua_server: REGISTER %" PRIu64 " INVITE %" PRIu64 " ACK %" PRIu64 " BYE %" PRIu64 " terminated %" PRIu64
+               " other %" PRIu64 "%s\n",
                s.registers, s.invites, s.acks, s.byes, s.terminated, s.other,
                s.shutdown_done ? "" : " (shutdown timed out)");
   nua_destroy(s.nua);

@@ -45,8 +45,7 @@ AdminRequest to_admin_request(http::request<http::string_body>& request) {
   return out;
 }
 
-class BeastAdminConnection final : public AdminConnection,
-                                   public std::enable_shared_from_this<BeastAdminConnection> {
+class BeastAdminConnection final : public AdminConnection, public std::enable_shared_from_this<BeastAdminConnection> {
  public:
   BeastAdminConnection(tcp::socket socket, const AdminConnectionContext& context)
       : stream_(std::move(socket)), context_(context) {
@@ -160,11 +159,12 @@ class BeastAdminConnection final : public AdminConnection,
   }
 
   void drain() {
-    stream_.async_read_some(asio::buffer(drain_buffer_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (self->closed_) return;
-      if (ec) return self->close_now();  // end of stream, or the linger time is over
-      self->drain();
-    });
+    stream_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (self->closed_) return;
+                              if (ec) return self->close_now();  // end of stream, or the linger time is over
+                              self->drain();
+                            });
   }
 
   void close_now() {
@@ -176,7 +176,7 @@ class BeastAdminConnection final : public AdminConnection,
   const AdminConnectionContext& context_;
   beast::flat_buffer buffer_;  // survives between requests: it may hold the start of the next one
   std::optional<http::request_parser<http::string_body>> parser_;  // a parser reads one message only
-  std::optional<Response> response_;  // must outlive async_write
+  std::optional<Response> response_;                               // must outlive async_write
   std::array<char, 4096> drain_buffer_;
   bool closed_ = false;
 };

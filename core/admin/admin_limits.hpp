@@ -8,7 +8,7 @@
 namespace junction {
 
 struct AdminLimits {
-  std::size_t max_header_bytes = 8 * 1024;  // larger header block → 431
+  std::size_t max_header_bytes = 8 * 1024;   // larger header block → 431
   std::uint64_t max_body_bytes = 64 * 1024;  // larger body → 413
   /// Deadline for reading one whole request (or writing one response); a slow or idle
   /// client is disconnected after it.

@@ -31,7 +31,8 @@ std::string allowed_methods(const std::map<std::string, AdminHandler>& methods) 
 
 void AdminRouter::add(std::string method, std::string path, AdminHandler handler) {
   if (method.empty()) throw std::invalid_argument("admin: route method is empty");
-  if (path.empty() || path.front() != '/') throw std::invalid_argument("admin: route path must start with '/': " + path);
+  if (path.empty() || path.front() != '/')
+    throw std::invalid_argument("admin: route path must start with '/': " + path);
   if (!handler) throw std::invalid_argument("admin: route " + method + " " + path + " has no handler");
   routes_[std::move(path)][std::move(method)] = std::move(handler);
 }

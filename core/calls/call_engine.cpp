@@ -42,7 +42,8 @@ LegId CallEngineImpl::incoming(ChannelDriver& driver, IncomingCall request) {
   leg.state = LegState::ringing;
   legs_.emplace(leg_id, std::move(leg));
 
-  CallInfo info{call.id, leg_id, request.caller, request.callee, std::move(request.headers), std::string(driver.name())};
+  CallInfo info{
+      call.id, leg_id, request.caller, request.callee, std::move(request.headers), std::string(driver.name())};
   logger_.info("incoming from '" + call.caller.number + "' to '" + call.callee.number + "' via " + info.driver,
                context_of(call.id));
   const bool run_flow = flows_ != nullptr && accepting_;
@@ -185,9 +186,8 @@ void CallEngineImpl::hangup_call(const std::string& call_id, int clearing_cause)
       const bool answered = leg->second.state == LegState::answered;
       auto driver = leg->second.driver;
       erase_leg(call.a_leg);
-      with_driver([&] {
-        answered ? driver->hangup(call.a_leg, clearing_cause) : driver->reject(call.a_leg, clearing_cause);
-      });
+      with_driver(
+          [&] { answered ? driver->hangup(call.a_leg, clearing_cause) : driver->reject(call.a_leg, clearing_cause); });
     }
     call.caller_gone = true;
     if (call.cause == 0) call.cause = clearing_cause;
@@ -287,8 +287,8 @@ void CallEngineImpl::end_call_if_done(const std::string& call_id) {
   const auto now = loop_.now();
   const bool answered = call.answered != Clock::time_point{};
   // The call detail record: one line per call, with everything billing and support ask for.
-  logger_.info("cdr caller=" + call.caller.number + " callee=" + call.callee.number +
-                   " answered=" + (answered ? "yes" : "no") + " duration_ms=" + std::to_string(millis_between(call.started, now)) +
+  logger_.info("cdr caller=" + call.caller.number + " callee=" + call.callee.number + " answered=" +
+                   (answered ? "yes" : "no") + " duration_ms=" + std::to_string(millis_between(call.started, now)) +
                    " talk_ms=" + std::to_string(answered ? millis_between(call.answered, now) : 0) +
                    " cause=" + std::to_string(call.cause) + "/" + std::string(cause::name(call.cause)),
                context_of(call_id));

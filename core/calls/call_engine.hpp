@@ -52,8 +52,9 @@ class CallEngineImpl final : public CallEngine {
   // Leg primitives for operations such as dialling
   /// Starts an outbound leg of `call_id` to "driver/destination". Returns 0 and sets `error`
   /// when the driver does not exist.
-  LegId originate(const std::string& call_id, const std::string& target, std::function<void(LegId, const LegEvent&)> observer,
-                  std::chrono::milliseconds timeout, std::string& error);
+  LegId originate(const std::string& call_id, const std::string& target,
+                  std::function<void(LegId, const LegEvent&)> observer, std::chrono::milliseconds timeout,
+                  std::string& error);
   void hangup_leg(LegId leg, int cause);
   /// Connects the caller with an answered outbound leg (answers the caller first if needed).
   void bridge(const std::string& call_id, LegId b_leg);

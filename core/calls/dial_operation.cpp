@@ -13,19 +13,24 @@ namespace {
 // missing answer, which says more than a technical failure.
 int rank(int c) {
   switch (c) {
-    case cause::user_busy: return 4;
+    case cause::user_busy:
+      return 4;
     case cause::no_answer:
-    case cause::no_user_response: return 3;
-    case cause::call_rejected: return 2;
-    case 0: return 0;
-    default: return 1;
+    case cause::no_user_response:
+      return 3;
+    case cause::call_rejected:
+      return 2;
+    case 0:
+      return 0;
+    default:
+      return 1;
   }
 }
 
 class DialOperation : public std::enable_shared_from_this<DialOperation> {
  public:
-  DialOperation(CallEngineImpl& engine, std::string call_id, std::vector<std::string> targets,
-                RouteDecision::Mode mode, std::chrono::milliseconds ring_timeout, std::shared_ptr<Completion> done)
+  DialOperation(CallEngineImpl& engine, std::string call_id, std::vector<std::string> targets, RouteDecision::Mode mode,
+                std::chrono::milliseconds ring_timeout, std::shared_ptr<Completion> done)
       : engine_(engine),
         call_id_(std::move(call_id)),
         targets_(std::move(targets)),
@@ -194,7 +199,8 @@ void start_dial(CallEngineImpl& engine, const std::string& call_id, DialRequest 
     targets.insert(targets.end(), decision.targets.begin(), decision.targets.end());
   }
   if (targets.empty()) return done->reject(std::string(cause::name(cause::no_route)));
-  auto operation = std::make_shared<DialOperation>(engine, call_id, std::move(targets), mode, request.ring_timeout, done);
+  auto operation =
+      std::make_shared<DialOperation>(engine, call_id, std::move(targets), mode, request.ring_timeout, done);
   operation->start();
 }
 

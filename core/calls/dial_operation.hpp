@@ -16,7 +16,7 @@ namespace junction {
 class CallEngineImpl;
 
 struct DialRequest {
-  std::vector<std::string> targets;  ///< numbers (routed) or explicit "driver/destination"
+  std::vector<std::string> targets;         ///< numbers (routed) or explicit "driver/destination"
   std::optional<RouteDecision::Mode> mode;  ///< unset: what routing says (sequential by default)
   std::chrono::milliseconds ring_timeout{30000};
 };

@@ -22,7 +22,7 @@ struct LoopbackLeg {
   bool inbound = false;
   bool answered = false;
   bool ended = false;
-  int end_cause = 0;    ///< the cause the engine cleared the leg with (0: the far end ended it)
+  int end_cause = 0;  ///< the cause the engine cleared the leg with (0: the far end ended it)
   bool rejected = false;
   LegId bridged_to = 0;
   std::string destination;

@@ -11,7 +11,6 @@ namespace junction {
 namespace {
 namespace fs = std::filesystem;
 
-
 // Absent optional sections become empty maps before validation, so that their fields get
 // the schema's defaults: the schema stays the one place where defaults are written down.
 void add_absent_sections(ConfigNode& root, const ConfigSchema& schema) {
@@ -32,16 +31,17 @@ PluginEntry to_plugin(const ConfigNode& node, const fs::path& base) {
   plugin.path = optional_path(base, node.get_string("path")).string();
   plugin.enabled = node.get_bool("enabled", true);
   const ConfigNode* config = node.find("config");
-  plugin.config = config && config->kind() == ConfigNode::Kind::map
-                      ? *config
-                      : ConfigNode::map(config ? config->mark() : node.mark(), config::child_key_path(node.path(), "config"));
+  plugin.config =
+      config && config->kind() == ConfigNode::Kind::map
+          ? *config
+          : ConfigNode::map(config ? config->mark() : node.mark(), config::child_key_path(node.path(), "config"));
   plugin.mark = node.mark();
   plugin.key_path = node.path();
   return plugin;
 }
 
 User to_user(const ConfigNode& node) {
-  User user{node.get_string("extension"), node.get_string("name"), node.get_string("email"),
+  User user{node.get_string("extension"),    node.get_string("name"),          node.get_string("email"),
             node.get_string("sip_password"), node.get_string("voicemail_pin"), {}};
   if (const ConfigNode* algorithms = node.find("sip_auth"))
     for (const auto& item : algorithms->items()) user.sip_auth_algorithms.push_back(item.text());

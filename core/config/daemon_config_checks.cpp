@@ -103,8 +103,8 @@ class Checker {
         check_unique(names, *name, "plugin name");
       }
       // An empty "config:" means no settings, like an absent one.
-      if (const ConfigNode* config = child(&plugin, "config"); config && !config->is_null() &&
-                                                               config->kind() != ConfigNode::Kind::map)
+      if (const ConfigNode* config = child(&plugin, "config");
+          config && !config->is_null() && config->kind() != ConfigNode::Kind::map)
         expected(*config, "a map");
     }
   }
@@ -152,7 +152,8 @@ class Checker {
 
 }  // namespace
 
-void check_daemon_semantics(const ConfigNode& root, const fs::path& base_directory, std::vector<std::string>& problems) {
+void check_daemon_semantics(const ConfigNode& root, const fs::path& base_directory,
+                            std::vector<std::string>& problems) {
   Checker(base_directory, problems).run(root);
 }
 

@@ -23,7 +23,9 @@ ConfigSchema daemon_config_schema() {
   });
 
   return S::map({
-      {"node", S::map({{"id", S::string().with_doc("this node's name in logs and /health, [A-Za-z0-9._-]{1,64}"), required}}), required},
+      {"node",
+       S::map({{"id", S::string().with_doc("this node's name in logs and /health, [A-Za-z0-9._-]{1,64}"), required}}),
+       required},
       {"log", S::map({{"level", S::one_of(levels).with_default("info").with_doc("--log-level overrides it")}})},
       {"admin", S::map({
                     {"enabled", S::boolean().with_default("true").with_doc("serve GET /health and GET /metrics")},
@@ -35,16 +37,24 @@ ConfigSchema daemon_config_schema() {
       {"state_directory", S::string().with_default("../var").with_doc(
                               "where junctiond keeps its state (registrations: location.db); created if missing; "
                               "relative to the config file")},
-      {"scripts", S::map({
-                      {"directory", S::string().with_default("../scripts").with_doc("relative to the config file")},
-                      {"flow", S::string().with_default("flows/default.lua").with_doc("relative to directory")},
-                      {"routing", S::string().with_default("routing/default.lua").with_doc("relative to directory")},
-                      {"instruction_limit", S::integer(1000, 1'000'000'000'000).with_default("10000000").with_doc("VM instructions a flow may run between two waiting verbs")},
-                      {"memory_limit_mb", S::integer(1, 65536).with_default("256").with_doc("memory cap of the whole Lua state")},
-                  })},
-      {"routing", S::map({{"strategies", S::list(S::string()).with_doc("routing strategies asked in order for plain numbers; default [lua]")}})},
+      {"scripts",
+       S::map({
+           {"directory", S::string().with_default("../scripts").with_doc("relative to the config file")},
+           {"flow", S::string().with_default("flows/default.lua").with_doc("relative to directory")},
+           {"routing", S::string().with_default("routing/default.lua").with_doc("relative to directory")},
+           {"instruction_limit", S::integer(1000, 1'000'000'000'000)
+                                     .with_default("10000000")
+                                     .with_doc("VM instructions a flow may run between two waiting verbs")},
+           {"memory_limit_mb", S::integer(1, 65536).with_default("256").with_doc("memory cap of the whole Lua state")},
+       })},
+      {"routing",
+       S::map({{"strategies",
+                S::list(S::string()).with_doc("routing strategies asked in order for plain numbers; default [lua]")}})},
       {"users", S::list(user)},
-      {"shutdown", S::map({{"drain_timeout_ms", S::integer(0, 600'000).with_default("5000").with_doc("how long SIGTERM waits for calls to end before clearing them")}})},
+      {"shutdown",
+       S::map({{"drain_timeout_ms", S::integer(0, 600'000)
+                                        .with_default("5000")
+                                        .with_doc("how long SIGTERM waits for calls to end before clearing them")}})},
   });
 }
 

@@ -7,10 +7,14 @@ namespace {
 std::string type_text(const ConfigSchema& schema) {
   using T = ConfigSchema::Type;
   switch (schema.type()) {
-    case T::any: return "any";
-    case T::string: return "string";
-    case T::boolean: return "boolean";
-    case T::number: return "number";
+    case T::any:
+      return "any";
+    case T::string:
+      return "string";
+    case T::boolean:
+      return "boolean";
+    case T::number:
+      return "number";
     case T::integer: {
       std::string text = "integer";
       if (schema.min() != INT64_MIN || schema.max() != INT64_MAX)
@@ -22,8 +26,10 @@ std::string type_text(const ConfigSchema& schema) {
       for (const auto& choice : schema.choices()) text += " `" + choice + "`";
       return text;
     }
-    case T::list: return "list";
-    case T::map: return "map";
+    case T::list:
+      return "list";
+    case T::map:
+      return "map";
   }
   return "any";
 }

@@ -177,8 +177,8 @@ class Validator {
 
   void check_integer(const ConfigNode& node, const ConfigSchema& schema) {
     std::int64_t value = 0;
-    IntegerParse parsed = node.kind() == ConfigNode::Kind::scalar ? parse_integer(node.text(), value)
-                                                                  : IntegerParse::not_integer;
+    IntegerParse parsed =
+        node.kind() == ConfigNode::Kind::scalar ? parse_integer(node.text(), value) : IntegerParse::not_integer;
     if (parsed == IntegerParse::not_integer) return wrong_type(node, schema);
     if (parsed == IntegerParse::out_of_int64 || value < schema.min() || value > schema.max()) {
       // Unbounded schemas still have the 64-bit limits; name them rather than "an integer".

@@ -145,7 +145,8 @@ class TreeBuilder final : public YAML::EventHandler {
   std::string next_path() const {
     if (stack_.empty()) return {};
     const Open& parent = stack_.back();
-    if (parent.node.kind() == ConfigNode::Kind::list) return item_key_path(parent.node.path(), parent.node.items().size());
+    if (parent.node.kind() == ConfigNode::Kind::list)
+      return item_key_path(parent.node.path(), parent.node.items().size());
     return child_key_path(parent.node.path(), *parent.key);
   }
   std::string next_path_or_parent() const {

@@ -11,11 +11,11 @@
 #include "core/daemon/daemon_parts.hpp"
 #include "core/daemon/health_report.hpp"
 #include "core/daemon/shutdown_sequence.hpp"
+#include "core/exec/inline_worker_pool.hpp"
 #include "core/exec/manual_executor.hpp"
+#include "core/location/location_registry.hpp"
 #include "core/script/core_verbs.hpp"
 #include "core/script/location_verbs.hpp"
-#include "core/exec/inline_worker_pool.hpp"
-#include "core/location/location_registry.hpp"
 #include "core/script/lua_api_doc.hpp"
 #include "junction/cause.hpp"
 
@@ -131,8 +131,9 @@ int run_daemon(DaemonOptions options) {
   });
   pthread_sigmask(SIG_UNBLOCK, &handled, nullptr);
 
-  const std::string where =
-      parts.config.admin.enabled ? ", admin " + admin_url(parts.config.admin.address, admin.port()) : ", admin disabled";
+  const std::string where = parts.config.admin.enabled
+                                ? ", admin " + admin_url(parts.config.admin.address, admin.port())
+                                : ", admin disabled";
   log.info("ready: " + std::to_string(parts.plugins->plan().size()) + " plugins, scripts generation " +
            std::to_string(parts.scripts->generation()) + where);
   parts.io.run();
@@ -148,10 +149,10 @@ int check_daemon(DaemonOptions options) {
     parts.load_plugins();
     // Scripts compile and their top-level code runs, with the core's verbs; plugins are
     // configured but not started, so no socket or file is opened.
-    ScriptRuntime scripts(parts.loop, parts.engine, parts.registry, parts.script_log, parts.metrics,
-                          ScriptSettings{parts.config.scripts.directory, parts.config.scripts.flow,
-                                         parts.config.scripts.routing, parts.config.scripts.instruction_limit,
-                                         parts.config.scripts.memory_limit_bytes});
+    ScriptRuntime scripts(
+        parts.loop, parts.engine, parts.registry, parts.script_log, parts.metrics,
+        ScriptSettings{parts.config.scripts.directory, parts.config.scripts.flow, parts.config.scripts.routing,
+                       parts.config.scripts.instruction_limit, parts.config.scripts.memory_limit_bytes});
     scripts.load();
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";

@@ -12,7 +12,8 @@ namespace junction {
 namespace exit_status {
 inline constexpr int ok = 0;
 inline constexpr int runtime_failure = 1;  ///< e.g. the admin port is taken
-inline constexpr int refused = 2;  ///< bad config, plugin or script: nothing keeps running (plugins started before a script error are stopped again)
+inline constexpr int refused = 2;  ///< bad config, plugin or script: nothing keeps running (plugins started before a
+                                   ///< script error are stopped again)
 }  // namespace exit_status
 
 struct DaemonOptions {

@@ -46,7 +46,9 @@ ScriptSettings script_settings(const DaemonConfig& config) {
 }  // namespace
 
 DaemonParts::DaemonParts(const DaemonOptions& options)
-    : config(options.config), log(stderr, options.log_level.value_or(options.config.log_level)), directory(config.users) {
+    : config(options.config),
+      log(stderr, options.log_level.value_or(options.config.log_level)),
+      directory(config.users) {
   // In memory until open_state() gives it the store: `--check` must not create files.
   location = std::make_unique<LocationRegistry>(loop, workers, core_log, metrics);
   loopback = std::make_shared<LoopbackDriver>(loop, engine);
@@ -54,7 +56,8 @@ DaemonParts::DaemonParts(const DaemonOptions& options)
   register_core_verbs(registry, engine);
   register_location_verbs(registry, *location);
   plugins = std::make_unique<PluginHost>(
-      CoreServices{loop, workers, log, metrics, directory, engine, *location, registry, config.node_id}, plugin_search_dirs(config));
+      CoreServices{loop, workers, log, metrics, directory, engine, *location, registry, config.node_id},
+      plugin_search_dirs(config));
 }
 
 DaemonParts::~DaemonParts() {

@@ -40,7 +40,8 @@ AdminResponse HealthReport::respond() const {
   AdminResponse response;
   response.status = stopping ? 503 : 200;
   response.content_type = "application/json";
-  response.body = std::string("{\"status\":\"") + (stopping ? "stopping" : "ok") + "\",\"node\":" + json_string(node_id_) +
+  response.body = std::string("{\"status\":\"") + (stopping ? "stopping" : "ok") +
+                  "\",\"node\":" + json_string(node_id_) +
                   ",\"version\":\"" JUNCTION_VERSION "\",\"uptime_seconds\":" + std::to_string(uptime) +
                   ",\"active_calls\":" + std::to_string(static_cast<long long>(calls_.value())) +
                   ",\"script_generation\":" + std::to_string(static_cast<long long>(generation_.value())) +

@@ -1,8 +1,8 @@
 // junctiond: command line entry point.
 #include <cstdlib>
 #include <cstring>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "core/daemon/daemon.hpp"

@@ -13,7 +13,7 @@ namespace junction {
 struct LocationChange {
   enum class Kind { upsert, erase, erase_all, erase_expired };
   Kind kind = Kind::upsert;
-  ContactBinding binding;  ///< upsert: all of it; erase: extension + contact; erase_all: extension
+  ContactBinding binding;                       ///< upsert: all of it; erase: extension + contact; erase_all: extension
   std::chrono::system_clock::time_point now{};  ///< erase_expired: what counts as expired
 };
 

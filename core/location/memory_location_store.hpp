@@ -20,11 +20,13 @@ class MemoryLocationStore final : public LocationStore {
       const ContactBinding& b = change.binding;
       switch (change.kind) {
         case LocationChange::Kind::upsert:
-          std::erase_if(bindings_, [&](const ContactBinding& x) { return x.extension == b.extension && x.contact == b.contact; });
+          std::erase_if(bindings_,
+                        [&](const ContactBinding& x) { return x.extension == b.extension && x.contact == b.contact; });
           bindings_.push_back(b);
           break;
         case LocationChange::Kind::erase:
-          std::erase_if(bindings_, [&](const ContactBinding& x) { return x.extension == b.extension && x.contact == b.contact; });
+          std::erase_if(bindings_,
+                        [&](const ContactBinding& x) { return x.extension == b.extension && x.contact == b.contact; });
           break;
         case LocationChange::Kind::erase_all:
           std::erase_if(bindings_, [&](const ContactBinding& x) { return x.extension == b.extension; });

@@ -72,8 +72,8 @@ void SqliteLocationStore::exec(const char* sql) {
 std::vector<ContactBinding> SqliteLocationStore::load() {
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(db_,
-                         "SELECT extension, contact, received, user_agent, call_id, cseq, expires_ms FROM bindings",
-                         -1, &raw, nullptr) != SQLITE_OK)
+                         "SELECT extension, contact, received, user_agent, call_id, cseq, expires_ms FROM bindings", -1,
+                         &raw, nullptr) != SQLITE_OK)
     fail("cannot read bindings");
   Statement statement(raw, &sqlite3_finalize);
   std::vector<ContactBinding> bindings;

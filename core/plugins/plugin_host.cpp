@@ -179,8 +179,8 @@ void PluginHost::start_all() {
   ComponentLogger log(services_.log, "plugins");
   for (; started_ < plugins_.size(); ++started_) {
     Loaded& loaded = *plugins_[started_];
-    loaded.context = std::make_unique<PluginContext>(services_, loaded.request.name, loaded.request.config,
-                                                     loaded.library.library);
+    loaded.context =
+        std::make_unique<PluginContext>(services_, loaded.request.name, loaded.request.config, loaded.library.library);
     try {
       loaded.plugin->start(*loaded.context);
     } catch (...) {

@@ -34,8 +34,7 @@ std::string loader_error(const std::filesystem::path& path) {
 PluginLibrary load_plugin_library(const std::string& expected_name, const std::filesystem::path& path) {
   const std::string who = "plugin '" + expected_name + "': ";
   std::error_code fs_error;
-  if (!std::filesystem::is_regular_file(path, fs_error))
-    throw PluginError(who + "file not found: " + path.string());
+  if (!std::filesystem::is_regular_file(path, fs_error)) throw PluginError(who + "file not found: " + path.string());
   if (std::string reason = loader_error(path); !reason.empty())
     throw PluginError(who + "cannot load " + path.string() + ": " + reason);
 
@@ -50,7 +49,8 @@ PluginLibrary load_plugin_library(const std::string& expected_name, const std::f
   const auto& descriptor = library->get<const PluginDescriptor>(kDescriptorSymbol);
   if (descriptor.abi_version != kSdkAbiVersion)
     throw PluginError(who + "built for SDK ABI " + std::to_string(descriptor.abi_version) +
-                      ", this junctiond speaks ABI " + std::to_string(kSdkAbiVersion) + "; rebuild it against this SDK");
+                      ", this junctiond speaks ABI " + std::to_string(kSdkAbiVersion) +
+                      "; rebuild it against this SDK");
   if (descriptor.descriptor_size != sizeof(PluginDescriptor))
     throw PluginError(who + "descriptor size " + std::to_string(descriptor.descriptor_size) + " differs from " +
                       std::to_string(sizeof(PluginDescriptor)) + "; rebuild it against this SDK");
@@ -61,8 +61,7 @@ PluginLibrary load_plugin_library(const std::string& expected_name, const std::f
   if (!descriptor.name || expected_name != descriptor.name)
     throw PluginError(who + path.string() + " provides plugin '" + (descriptor.name ? descriptor.name : "(unnamed)") +
                       "', not '" + expected_name + "'");
-  if (!descriptor.create || !descriptor.destroy)
-    throw PluginError(who + "descriptor has no create/destroy functions");
+  if (!descriptor.create || !descriptor.destroy) throw PluginError(who + "descriptor has no create/destroy functions");
 
   PluginLibrary result;
   result.path = path;

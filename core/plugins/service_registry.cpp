@@ -23,7 +23,8 @@ void check_verb_name(const std::string& name) {
     if (c == '.') {
       ok = ok && !at_start && ++dots == 1;
       at_start = true;
-    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (!at_start && std::isdigit(static_cast<unsigned char>(c)))) {
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' ||
+               (!at_start && std::isdigit(static_cast<unsigned char>(c)))) {
       at_start = false;
     } else {
       ok = false;
@@ -33,12 +34,13 @@ void check_verb_name(const std::string& name) {
     throw std::invalid_argument("verb name '" + name + "' must be a Lua identifier or module.identifier");
   // The sandbox's own names (and its library tables as modules) cannot be taken over.
   static const char* const kSandboxNames[] = {
-      "assert", "error", "ipairs", "next", "pairs", "pcall", "select", "tonumber", "tostring", "type", "xpcall",
-      "rawequal", "rawlen", "rawget", "getmetatable", "setmetatable", "unpack", "print", "load", "require", "_G",
-      "_VERSION", "string", "table", "math", "os", "utf8"};
+      "assert", "error",   "ipairs",   "next",     "pairs",  "pcall",        "select",       "tonumber", "tostring",
+      "type",   "xpcall",  "rawequal", "rawlen",   "rawget", "getmetatable", "setmetatable", "unpack",   "print",
+      "load",   "require", "_G",       "_VERSION", "string", "table",        "math",         "os",       "utf8"};
   const std::string head = name.substr(0, name.find('.'));
   for (const char* reserved : kSandboxNames)
-    if (head == reserved) throw std::invalid_argument("verb name '" + name + "' clashes with the sandbox's '" + head + "'");
+    if (head == reserved)
+      throw std::invalid_argument("verb name '" + name + "' clashes with the sandbox's '" + head + "'");
 }
 
 bool same_signature(const VerbSpec& a, const VerbSpec& b) {
@@ -105,7 +107,8 @@ void ServiceRegistry::add_verb(const std::string& owner, VerbSpec spec, LibraryR
     const bool other_is_module_of_this = dot == std::string::npos && other.rfind(spec.name + ".", 0) == 0;
     const bool this_is_module_of_other = dot != std::string::npos && other == module;
     if (other_is_module_of_this || this_is_module_of_other)
-      throw std::invalid_argument("verb '" + spec.name + "' clashes with verb '" + other + "' (a name is either a verb or a module)");
+      throw std::invalid_argument("verb '" + spec.name + "' clashes with verb '" + other +
+                                  "' (a name is either a verb or a module)");
   }
   auto existing = verbs_.find(spec.name);
   bool implements_reserved = false;

@@ -23,7 +23,8 @@ VerbSpec log_verb(CallEngineImpl& engine) {
   spec.doc = "Writes a line to the daemon's log, tagged with the call id.";
   spec.handler = [&engine](VerbCall& call) {
     LogLevel level = LogLevel::info;
-    if (const std::string* name = call.args[1].string(); name && (!parse_log_level(*name, level) || level == LogLevel::off))
+    if (const std::string* name = call.args[1].string();
+        name && (!parse_log_level(*name, level) || level == LogLevel::off))
       throw VerbArgumentError("level must be trace, debug, info, warn or error, got '" + *name + "'");
     engine.logger().write(level, "call=" + call.call_id, *call.args[0].string());
     call.completion->resolve({});
@@ -39,7 +40,8 @@ VerbSpec sleep_verb(CallEngineImpl& engine) {
   spec.doc = "Suspends the flow for a while without blocking anything else.";
   spec.handler = [&engine](VerbCall& call) {
     const std::int64_t ms = *call.args[0].integer();
-    if (ms < 0 || ms > kMaxSleepMs) throw VerbArgumentError("ms must be between 0 and 86400000, got " + std::to_string(ms));
+    if (ms < 0 || ms > kMaxSleepMs)
+      throw VerbArgumentError("ms must be between 0 and 86400000, got " + std::to_string(ms));
     Executor& loop = engine.loop();
     std::weak_ptr<Completion> weak = call.completion;
     const TimerId timer = loop.call_after(std::chrono::milliseconds(ms), [weak] {
@@ -159,17 +161,15 @@ void register_core_verbs(ServiceRegistry& registry, CallEngineImpl& engine) {
                                   {"options", ParamType::table, true, "`loop` (count), `barge_in` (boolean)"}},
                                  "`true` when played to the end, `nil, reason` otherwise",
                                  "Plays audio files to the caller, answering the media first."));
-  registry.reserve_verb(reserved("record",
-                                 {{"file", ParamType::string, false, "where to write the WAV"},
-                                  {"options", ParamType::table, true,
-                                   "`max_seconds`, `silence_seconds`, `stop_digits`"}},
-                                 "the recording's length in ms and the digit that stopped it",
-                                 "Records the caller into a WAV file."));
-  registry.reserve_verb(reserved("collect",
-                                 {{"options", ParamType::table, false,
-                                   "`prompt`, `max_digits`, `first_timeout`, `inter_timeout`, `terminator`"}},
-                                 "the digits collected (a string), or `nil, reason`",
-                                 "Plays a prompt and gathers DTMF digits."));
+  registry.reserve_verb(
+      reserved("record",
+               {{"file", ParamType::string, false, "where to write the WAV"},
+                {"options", ParamType::table, true, "`max_seconds`, `silence_seconds`, `stop_digits`"}},
+               "the recording's length in ms and the digit that stopped it", "Records the caller into a WAV file."));
+  registry.reserve_verb(reserved(
+      "collect",
+      {{"options", ParamType::table, false, "`prompt`, `max_digits`, `first_timeout`, `inter_timeout`, `terminator`"}},
+      "the digits collected (a string), or `nil, reason`", "Plays a prompt and gathers DTMF digits."));
 }
 
 }  // namespace junction

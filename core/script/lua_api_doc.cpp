@@ -83,12 +83,18 @@ plugin's README; verbs marked *reserved* are declared by the core and implemente
 
 const char* type_name(ParamType type) {
   switch (type) {
-    case ParamType::string: return "string";
-    case ParamType::integer: return "integer";
-    case ParamType::number: return "number";
-    case ParamType::boolean: return "boolean";
-    case ParamType::table: return "table";
-    case ParamType::any: return "any";
+    case ParamType::string:
+      return "string";
+    case ParamType::integer:
+      return "integer";
+    case ParamType::number:
+      return "number";
+    case ParamType::boolean:
+      return "boolean";
+    case ParamType::table:
+      return "table";
+    case ParamType::any:
+      return "any";
   }
   return "any";
 }

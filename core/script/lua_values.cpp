@@ -52,7 +52,8 @@ ScriptValue convert(lua_State* L, int index, Conversion& conversion) {
   if (conversion.remaining == 0) return ScriptValue();
   --conversion.remaining;
   switch (lua_type(L, index)) {
-    case LUA_TBOOLEAN: return ScriptValue(lua_toboolean(L, index) != 0);
+    case LUA_TBOOLEAN:
+      return ScriptValue(lua_toboolean(L, index) != 0);
     case LUA_TNUMBER:
       if (lua_isinteger(L, index)) return ScriptValue(static_cast<std::int64_t>(lua_tointeger(L, index)));
       return ScriptValue(static_cast<double>(lua_tonumber(L, index)));
@@ -85,7 +86,8 @@ ScriptValue convert(lua_State* L, int index, Conversion& conversion) {
       conversion.path.pop_back();
       return ScriptValue(std::move(table));
     }
-    default: return ScriptValue();
+    default:
+      return ScriptValue();
   }
 }
 

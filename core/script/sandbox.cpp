@@ -23,8 +23,8 @@ int refuse_write(lua_State* L) {
 }  // namespace
 
 void make_read_only(lua_State* L) {
-  lua_newtable(L);                   // proxy
-  lua_newtable(L);                   // its metatable
+  lua_newtable(L);  // proxy
+  lua_newtable(L);  // its metatable
   lua_pushvalue(L, -3);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, refuse_write);
@@ -172,19 +172,19 @@ int sandbox_require(lua_State* L) {
   return 1;
 }
 
-const char* const kSafeGlobals[] = {"assert", "error",    "ipairs",   "next",  "pairs",        "pcall",
-                                    "select", "tonumber", "tostring", "type",  "xpcall",       "rawequal",
+const char* const kSafeGlobals[] = {"assert", "error",    "ipairs",       "next", "pairs",  "pcall",
+                                    "select", "tonumber", "tostring",     "type", "xpcall", "rawequal",
                                     "rawlen", "rawget",   "getmetatable", nullptr};
-const char* const kStringFields[] = {"byte", "char",  "find",  "format", "gmatch",   "gsub",   "len",
-                                     "lower", "match", "rep",   "reverse", "sub",     "upper",  "pack",
-                                     "packsize", "unpack", nullptr};
+const char* const kStringFields[] = {"byte",  "char",  "find",     "format", "gmatch",  "gsub",
+                                     "len",   "lower", "match",    "rep",    "reverse", "sub",
+                                     "upper", "pack",  "packsize", "unpack", nullptr};
 // table.move is left out: it loops in C over any index range it is given, where the
 // instruction budget cannot see it.
 const char* const kTableFields[] = {"concat", "insert", "pack", "remove", "sort", "unpack", nullptr};
-const char* const kMathFields[] = {"abs",   "ceil", "cos",        "deg",  "exp",  "floor", "fmod", "huge",
-                                   "log",   "max",  "maxinteger", "min",  "mininteger", "modf", "pi", "rad",
-                                   "random", "sin", "sqrt",       "tan",  "tointeger", "type", "ult", "atan",
-                                   "asin",  "acos", nullptr};
+const char* const kMathFields[] = {"abs",  "ceil", "cos",    "deg",        "exp",  "floor",      "fmod",
+                                   "huge", "log",  "max",    "maxinteger", "min",  "mininteger", "modf",
+                                   "pi",   "rad",  "random", "sin",        "sqrt", "tan",        "tointeger",
+                                   "type", "ult",  "atan",   "asin",       "acos", nullptr};
 const char* const kOsFields[] = {"time", "clock", "date", "difftime", nullptr};
 const char* const kUtf8Fields[] = {"char", "charpattern", "codes", "codepoint", "len", "offset", nullptr};
 

@@ -40,8 +40,8 @@ struct BoundVerb {
 class ScriptGeneration {
  public:
   /// Loads the scripts into a fresh sandboxed environment of `L`. Throws ScriptError.
-  ScriptGeneration(lua_State* L, std::uint64_t number, const ScriptSettings& settings,
-                   const ServiceRegistry& registry, ScriptRuntime* runtime);
+  ScriptGeneration(lua_State* L, std::uint64_t number, const ScriptSettings& settings, const ServiceRegistry& registry,
+                   ScriptRuntime* runtime);
   ~ScriptGeneration();  // releases its registry references (must run on the loop thread)
   ScriptGeneration(const ScriptGeneration&) = delete;
   ScriptGeneration& operator=(const ScriptGeneration&) = delete;
@@ -58,8 +58,8 @@ class ScriptGeneration {
   std::uint64_t number_;
   ScriptRuntime* runtime_;
   std::vector<std::unique_ptr<BoundVerb>> verbs_;  // light userdata in the verb closures
-  int env_ref_ = LUA_NOREF;     // the proxy every chunk sees as _ENV
-  int globals_ref_ = LUA_NOREF;  // what the scripts defined at load time
+  int env_ref_ = LUA_NOREF;                        // the proxy every chunk sees as _ENV
+  int globals_ref_ = LUA_NOREF;                    // what the scripts defined at load time
 };
 
 }  // namespace junction

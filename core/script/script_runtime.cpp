@@ -201,8 +201,7 @@ void ScriptRuntime::resume(const std::shared_ptr<FlowInstance>& flow, int nargs)
 void ScriptRuntime::flow_returned(const std::shared_ptr<FlowInstance>& flow, int status) {
   const std::string context = "call=" + flow->call.call_id;
   // An error can leave a verb started and never awaited; stop its operation.
-  if (auto pending = std::static_pointer_cast<LuaCompletion>(std::exchange(flow->pending, nullptr)))
-    pending->cancel();
+  if (auto pending = std::static_pointer_cast<LuaCompletion>(std::exchange(flow->pending, nullptr))) pending->cancel();
   if (status != LUA_OK) {
     const char* message = lua_tostring(flow->thread, -1);
     const std::string text = message ? message : "error object is not a string";

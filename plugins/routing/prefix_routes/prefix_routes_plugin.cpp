@@ -29,10 +29,10 @@ class PrefixRoutesPlugin final : public Plugin {
   void configure(const ConfigNode& config) override { table_ = PrefixTable::from_config(*config.find("routes")); }
 
   void start(Host& host) override {
-    Counter& matched = host.metrics().counter("junction_prefix_routes_lookups_total", "Numbers looked up",
-                                              {{"result", "matched"}});
-    Counter& unmatched = host.metrics().counter("junction_prefix_routes_lookups_total", "Numbers looked up",
-                                                {{"result", "unmatched"}});
+    Counter& matched =
+        host.metrics().counter("junction_prefix_routes_lookups_total", "Numbers looked up", {{"result", "matched"}});
+    Counter& unmatched =
+        host.metrics().counter("junction_prefix_routes_lookups_total", "Numbers looked up", {{"result", "unmatched"}});
     host.registrar().add_routing_strategy(std::make_shared<PrefixRoutingStrategy>(table_, matched, unmatched));
     host.logger().info(std::to_string(table_.size()) + " prefix routes");
   }

@@ -6,12 +6,13 @@ namespace junction::prefix_routes {
 
 ConfigSchema config_schema() {
   return ConfigSchema::map({
-      {"routes", ConfigSchema::list(ConfigSchema::map({
-                     {"prefix", ConfigSchema::string(), required},
-                     {"target", ConfigSchema::string(), required},
-                     {"strip", ConfigSchema::integer(0, 32).with_default("0")},
-                     {"prepend", ConfigSchema::string().with_default("")},
-                 })),
+      {"routes",
+       ConfigSchema::list(ConfigSchema::map({
+           {"prefix", ConfigSchema::string(), required},
+           {"target", ConfigSchema::string(), required},
+           {"strip", ConfigSchema::integer(0, 32).with_default("0")},
+           {"prepend", ConfigSchema::string().with_default("")},
+       })),
        required},
   });
 }
@@ -30,7 +31,8 @@ PrefixTable PrefixTable::from_config(const ConfigNode& routes) {
         throw ConfigError(prefix_node.mark(), prefix_node.path(), "a prefix may contain only digits, *, # and +");
     if (route.target.find('/') == std::string::npos) {
       const ConfigNode& target_node = *item.find("target");
-      throw ConfigError(target_node.mark(), target_node.path(), "expected \"driver/destination\", got '" + route.target + "'");
+      throw ConfigError(target_node.mark(), target_node.path(),
+                        "expected \"driver/destination\", got '" + route.target + "'");
     }
     if (table.match(route.prefix) && table.match(route.prefix)->prefix == route.prefix)
       throw ConfigError(prefix_node.mark(), prefix_node.path(), "duplicate prefix '" + route.prefix + "'");

@@ -10,10 +10,10 @@
 namespace junction::prefix_routes {
 
 struct Route {
-  std::string prefix;   ///< digits (and * # +) the number must start with; "" matches all
-  std::string target;   ///< "driver/destination"; "{number}" is replaced by the number sent
+  std::string prefix;     ///< digits (and * # +) the number must start with; "" matches all
+  std::string target;     ///< "driver/destination"; "{number}" is replaced by the number sent
   std::size_t strip = 0;  ///< leading digits removed before sending
-  std::string prepend;  ///< added in front after stripping
+  std::string prepend;    ///< added in front after stripping
 };
 
 class PrefixTable {

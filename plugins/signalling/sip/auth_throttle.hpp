@@ -10,7 +10,7 @@
 namespace junction::sip {
 
 struct AuthThrottlePolicy {
-  int max_failures = 5;                       ///< failures within `window` that trigger a block
+  int max_failures = 5;  ///< failures within `window` that trigger a block
   std::chrono::seconds window{60};
   std::chrono::seconds block_for{600};
   std::size_t max_tracked_sources = 100'000;  ///< beyond this, the oldest entries are dropped

@@ -1,8 +1,8 @@
 #include "digest_auth.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/crypto.h>
 
 #include <algorithm>
 #include <cctype>
@@ -74,11 +74,16 @@ bool parse_digest_algorithm(std::string_view text, DigestAlgorithm& out) {
 
 std::string_view to_string(DigestAuthenticator::Verdict verdict) {
   switch (verdict) {
-    case DigestAuthenticator::Verdict::ok: return "ok";
-    case DigestAuthenticator::Verdict::stale: return "stale";
-    case DigestAuthenticator::Verdict::wrong: return "wrong";
-    case DigestAuthenticator::Verdict::malformed: return "malformed";
-    case DigestAuthenticator::Verdict::not_allowed: return "not_allowed";
+    case DigestAuthenticator::Verdict::ok:
+      return "ok";
+    case DigestAuthenticator::Verdict::stale:
+      return "stale";
+    case DigestAuthenticator::Verdict::wrong:
+      return "wrong";
+    case DigestAuthenticator::Verdict::malformed:
+      return "malformed";
+    case DigestAuthenticator::Verdict::not_allowed:
+      return "not_allowed";
   }
   return "wrong";
 }
@@ -116,8 +121,8 @@ std::vector<std::string> DigestAuthenticator::challenges(const std::vector<Diges
   const std::string nonce = make_nonce(now);
   for (DigestAlgorithm algorithm : {DigestAlgorithm::sha256, DigestAlgorithm::md5}) {
     if (std::find(allowed.begin(), allowed.end(), algorithm) == allowed.end()) continue;
-    std::string value = "Digest realm=\"" + realm_ + "\", nonce=\"" + nonce + "\", algorithm=" +
-                        std::string(to_string(algorithm)) + ", qop=\"auth\"";
+    std::string value = "Digest realm=\"" + realm_ + "\", nonce=\"" + nonce +
+                        "\", algorithm=" + std::string(to_string(algorithm)) + ", qop=\"auth\"";
     if (stale) value += ", stale=true";
     out.push_back(std::move(value));
   }

@@ -84,10 +84,11 @@ NtaStack::NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, Re
     const char* certificates = address.certificate_directory.empty() ? nullptr : address.certificate_directory.c_str();
     errno = 0;
     if (!agent_) {
-      agent_ = nta_agent_create(root, URL_STRING_MAKE(url.c_str()), agent_callback, this, NTATAG_UA(1),
-                                NTATAG_SERVER_RPORT(1), TAG_IF(certificates, TPTAG_CERTIFICATE(certificates)),
-                                TAG_END());
-      if (!agent_) throw std::runtime_error("sip: cannot listen on " + url + ": " + std::strerror(errno ? errno : EINVAL));
+      agent_ =
+          nta_agent_create(root, URL_STRING_MAKE(url.c_str()), agent_callback, this, NTATAG_UA(1),
+                           NTATAG_SERVER_RPORT(1), TAG_IF(certificates, TPTAG_CERTIFICATE(certificates)), TAG_END());
+      if (!agent_)
+        throw std::runtime_error("sip: cannot listen on " + url + ": " + std::strerror(errno ? errno : EINVAL));
     } else if (nta_agent_add_tport(agent_, URL_STRING_MAKE(url.c_str()),
                                    TAG_IF(certificates, TPTAG_CERTIFICATE(certificates)), TAG_END()) < 0) {
       const int error = errno ? errno : EINVAL;
@@ -115,8 +116,12 @@ void NtaStack::on_message(msg_t* msg, const void* parsed) {
       on_register_(msg, std::move(request));
       return;
     }
-    case sip_method_options: nta_msg_treply(agent_, msg, SIP_200_OK, TAG_END()); return;
-    case sip_method_ack: msg_destroy(msg); return;
+    case sip_method_options:
+      nta_msg_treply(agent_, msg, SIP_200_OK, TAG_END());
+      return;
+    case sip_method_ack:
+      msg_destroy(msg);
+      return;
     default:  // calls come with the call-handling part of the plugin
       nta_msg_treply(agent_, msg, SIP_501_NOT_IMPLEMENTED, TAG_END());
       return;

@@ -68,11 +68,13 @@ RegisterResponse RegistrationHandler::handle(const RegisterRequest& request, std
   if (!user || user->sip_password.empty())
     return refuse(request, 403, "Forbidden", "unknown user or no SIP password: " + request.aor_user, steady_now);
   if (credentials.username != request.aor_user)
-    return refuse(request, 403, "Forbidden",
-                  "user " + credentials.username + " may not register " + request.aor_user, steady_now);
+    return refuse(request, 403, "Forbidden", "user " + credentials.username + " may not register " + request.aor_user,
+                  steady_now);
   switch (auth_.verify(credentials, "REGISTER", user->sip_password, algorithms_for(user), now)) {
-    case DigestAuthenticator::Verdict::ok: break;
-    case DigestAuthenticator::Verdict::stale: return challenge(user, true, now);
+    case DigestAuthenticator::Verdict::ok:
+      break;
+    case DigestAuthenticator::Verdict::stale:
+      return challenge(user, true, now);
     case DigestAuthenticator::Verdict::wrong:
       return refuse(request, 403, "Forbidden", "wrong password for " + request.aor_user, steady_now);
     case DigestAuthenticator::Verdict::not_allowed:

@@ -17,7 +17,7 @@
 namespace junction::sip {
 
 struct RegisterContact {
-  std::string uri;                    ///< "*" for the wildcard
+  std::string uri;                   ///< "*" for the wildcard
   std::optional<long long> expires;  ///< the contact's expires parameter
 };
 
@@ -36,10 +36,10 @@ struct RegisterRequest {
 struct RegisterResponse {
   int status = 200;
   std::string reason = "OK";
-  std::vector<std::string> www_authenticate;       ///< for 401
-  std::optional<long long> min_expires;            ///< for 423
+  std::vector<std::string> www_authenticate;                ///< for 401
+  std::optional<long long> min_expires;                     ///< for 423
   std::vector<std::pair<std::string, long long>> contacts;  ///< for 200: uri, seconds left
-  std::string log_detail;                          ///< why, for the log line
+  std::string log_detail;                                   ///< why, for the log line
 };
 
 struct RegistrarPolicy {

@@ -128,8 +128,7 @@ std::string response_headers(const RegisterResponse& response) {
   };
   for (const auto& challenge : response.www_authenticate) add("WWW-Authenticate: " + challenge);
   if (response.min_expires) add("Min-Expires: " + std::to_string(*response.min_expires));
-  for (const auto& [uri, expires] : response.contacts)
-    add("Contact: <" + uri + ">;expires=" + std::to_string(expires));
+  for (const auto& [uri, expires] : response.contacts) add("Contact: <" + uri + ">;expires=" + std::to_string(expires));
   return out;
 }
 

@@ -5,11 +5,11 @@
 #include <atomic>
 #include <memory>
 
+#include "junction/junction.hpp"
 #include "nta_stack.hpp"
 #include "registration_handler.hpp"
 #include "sip_settings.hpp"
 #include "sofia_loop.hpp"
-#include "junction/junction.hpp"
 
 namespace junction::sip {
 namespace {
@@ -28,10 +28,10 @@ struct SipState {
         authenticator(settings.realm, random_secret(), settings.nonce_lifetime),
         throttle(settings.throttle),
         registrar(host.directory(), host.location(), authenticator, throttle, settings.registrar),
-        registered(host.metrics().counter("junction_sip_register_total", "REGISTER requests by answer",
-                                          {{"status", "200"}})),
-        challenged(host.metrics().counter("junction_sip_register_total", "REGISTER requests by answer",
-                                          {{"status", "401"}})),
+        registered(
+            host.metrics().counter("junction_sip_register_total", "REGISTER requests by answer", {{"status", "200"}})),
+        challenged(
+            host.metrics().counter("junction_sip_register_total", "REGISTER requests by answer", {{"status", "401"}})),
         refused(host.metrics().counter("junction_sip_register_total", "REGISTER requests by answer",
                                        {{"status", "other"}})),
         blocked_sources(host.metrics().gauge("junction_sip_blocked_sources",
@@ -60,7 +60,8 @@ class SipPlugin final : public Plugin {
     auto on_register = [weak](NtaStack::Pending transaction, RegisterRequest request) {
       auto state = weak.lock();
       if (!state) return;
-      state->host.executor().post([state, transaction, request = std::move(request)] { decide(state, transaction, request); });
+      state->host.executor().post(
+          [state, transaction, request = std::move(request)] { decide(state, transaction, request); });
     };
     state_->sofia.start([state = state_.get(), listen = settings_.listen, on_register](su_root_s* root) {
       state->stack = std::make_unique<NtaStack>(root, listen, on_register);

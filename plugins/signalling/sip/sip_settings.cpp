@@ -67,7 +67,8 @@ SipSettings read_sip_settings(const ConfigNode& block) {
     throw ConfigError(registrar.mark(), registrar.path(), "min_expires is above max_expires");
   if (settings.registrar.default_expires < settings.registrar.min_expires ||
       settings.registrar.default_expires > settings.registrar.max_expires)
-    throw ConfigError(registrar.mark(), registrar.path(), "default_expires must lie between min_expires and max_expires");
+    throw ConfigError(registrar.mark(), registrar.path(),
+                      "default_expires must lie between min_expires and max_expires");
   if (const ConfigNode* algorithms = registrar.find("algorithms")) {
     settings.registrar.algorithms.clear();
     for (const ConfigNode& item : algorithms->items())

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "auth_throttle.hpp"
-#include "registration_handler.hpp"
 #include "junction/config.hpp"
+#include "registration_handler.hpp"
 
 namespace junction::sip {
 

@@ -25,22 +25,38 @@ inline constexpr int interworking = 127;
 /// Short lower-case name for logs and scripts ("user_busy"); "unknown" for other values.
 inline std::string_view name(int cause) {
   switch (cause) {
-    case unallocated_number: return "unallocated_number";
-    case no_route: return "no_route";
-    case normal_clearing: return "normal_clearing";
-    case user_busy: return "user_busy";
-    case no_user_response: return "no_user_response";
-    case no_answer: return "no_answer";
-    case subscriber_absent: return "subscriber_absent";
-    case call_rejected: return "call_rejected";
-    case destination_out_of_order: return "destination_out_of_order";
-    case invalid_number_format: return "invalid_number_format";
-    case normal_unspecified: return "normal_unspecified";
-    case no_circuit_available: return "no_circuit_available";
-    case temporary_failure: return "temporary_failure";
-    case originator_cancel: return "originator_cancel";
-    case interworking: return "interworking";
-    default: return "unknown";
+    case unallocated_number:
+      return "unallocated_number";
+    case no_route:
+      return "no_route";
+    case normal_clearing:
+      return "normal_clearing";
+    case user_busy:
+      return "user_busy";
+    case no_user_response:
+      return "no_user_response";
+    case no_answer:
+      return "no_answer";
+    case subscriber_absent:
+      return "subscriber_absent";
+    case call_rejected:
+      return "call_rejected";
+    case destination_out_of_order:
+      return "destination_out_of_order";
+    case invalid_number_format:
+      return "invalid_number_format";
+    case normal_unspecified:
+      return "normal_unspecified";
+    case no_circuit_available:
+      return "no_circuit_available";
+    case temporary_failure:
+      return "temporary_failure";
+    case originator_cancel:
+      return "originator_cancel";
+    case interworking:
+      return "interworking";
+    default:
+      return "unknown";
   }
 }
 

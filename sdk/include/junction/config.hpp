@@ -32,9 +32,15 @@ class ConfigNode {
     n.scalar_ = std::move(value);
     return n;
   }
-  static ConfigNode list(SourceMark mark, std::string path) { return ConfigNode(Kind::list, std::move(mark), std::move(path)); }
-  static ConfigNode map(SourceMark mark, std::string path) { return ConfigNode(Kind::map, std::move(mark), std::move(path)); }
-  static ConfigNode null(SourceMark mark, std::string path) { return ConfigNode(Kind::null, std::move(mark), std::move(path)); }
+  static ConfigNode list(SourceMark mark, std::string path) {
+    return ConfigNode(Kind::list, std::move(mark), std::move(path));
+  }
+  static ConfigNode map(SourceMark mark, std::string path) {
+    return ConfigNode(Kind::map, std::move(mark), std::move(path));
+  }
+  static ConfigNode null(SourceMark mark, std::string path) {
+    return ConfigNode(Kind::null, std::move(mark), std::move(path));
+  }
 
   Kind kind() const { return kind_; }
   bool is_null() const { return kind_ == Kind::null; }
@@ -84,7 +90,8 @@ class ConfigNode {
   void set_key_mark(SourceMark mark) { key_mark_ = std::move(mark); }
 
  private:
-  ConfigNode(Kind kind, SourceMark mark, std::string path) : kind_(kind), mark_(std::move(mark)), path_(std::move(path)) {}
+  ConfigNode(Kind kind, SourceMark mark, std::string path)
+      : kind_(kind), mark_(std::move(mark)), path_(std::move(path)) {}
 
   Kind kind_ = Kind::null;
   SourceMark mark_;
@@ -198,7 +205,8 @@ inline constexpr struct RequiredTag {
 
 struct ConfigSchema::Field {
   Field(std::string key, ConfigSchema schema) : key(std::move(key)), schema(std::move(schema)) {}
-  Field(std::string key, ConfigSchema schema, RequiredTag) : key(std::move(key)), schema(std::move(schema)), is_required(true) {}
+  Field(std::string key, ConfigSchema schema, RequiredTag)
+      : key(std::move(key)), schema(std::move(schema)), is_required(true) {}
   std::string key;
   ConfigSchema schema;
   bool is_required = false;

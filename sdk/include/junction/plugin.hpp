@@ -44,10 +44,10 @@ struct PluginDescriptor {
   const char* name;
   const char* version;
   const char* description;
-  const char* const* required_plugins;///< plugins that must start first (nullptr-terminated)
-  const char* const* optional_plugins;///< plugins that start first when present (nullptr-terminated)
-  int load_priority;            ///< among independent plugins, lower starts first
-  DescribeConfigFn describe_config;  ///< may be nullptr: the block must then be empty
+  const char* const* required_plugins;  ///< plugins that must start first (nullptr-terminated)
+  const char* const* optional_plugins;  ///< plugins that start first when present (nullptr-terminated)
+  int load_priority;                    ///< among independent plugins, lower starts first
+  DescribeConfigFn describe_config;     ///< may be nullptr: the block must then be empty
   Plugin* (*create)();
   void (*destroy)(Plugin*);
 };
@@ -66,23 +66,16 @@ inline constexpr const char* kDescriptorSymbol = "junction_plugin_descriptor";
 
 /// Declares the plugin descriptor for class `Type` (default-constructible).
 /// `schema_fn` is a DescribeConfigFn or nullptr.
-#define JUNCTION_PLUGIN(Type, plugin_name, plugin_version, plugin_description, requires_list, optional_list, schema_fn) \
-  namespace {                                                                                               \
-  const char* const junction_plugin_requires_[] = requires_list;                                            \
-  const char* const junction_plugin_optional_[] = optional_list;                                            \
-  ::junction::Plugin* junction_plugin_create_() { return new Type(); }                                      \
-  void junction_plugin_destroy_(::junction::Plugin* plugin) { delete plugin; }                              \
-  }                                                                                                         \
-  JUNCTION_PLUGIN_EXPORT const ::junction::PluginDescriptor junction_plugin_descriptor{                     \
-      ::junction::kSdkAbiVersion,                                                                           \
-      sizeof(::junction::PluginDescriptor),                                                                 \
-      ::junction::kBuildFingerprint,                                                                        \
-      plugin_name,                                                                                          \
-      plugin_version,                                                                                       \
-      plugin_description,                                                                                   \
-      junction_plugin_requires_,                                                                            \
-      junction_plugin_optional_,                                                                            \
-      0,                                                                                                    \
-      schema_fn,                                                                                            \
-      &junction_plugin_create_,                                                                             \
-      &junction_plugin_destroy_}
+#define JUNCTION_PLUGIN(Type, plugin_name, plugin_version, plugin_description, requires_list, optional_list,      \
+                        schema_fn)                                                                                \
+  namespace {                                                                                                     \
+  const char* const junction_plugin_requires_[] = requires_list;                                                  \
+  const char* const junction_plugin_optional_[] = optional_list;                                                  \
+  ::junction::Plugin* junction_plugin_create_() { return new Type(); }                                            \
+  void junction_plugin_destroy_(::junction::Plugin* plugin) { delete plugin; }                                    \
+  }                                                                                                               \
+  JUNCTION_PLUGIN_EXPORT const ::junction::PluginDescriptor junction_plugin_descriptor {                          \
+    ::junction::kSdkAbiVersion, sizeof(::junction::PluginDescriptor), ::junction::kBuildFingerprint, plugin_name, \
+        plugin_version, plugin_description, junction_plugin_requires_, junction_plugin_optional_, 0, schema_fn,   \
+        &junction_plugin_create_, &junction_plugin_destroy_                                                       \
+  }

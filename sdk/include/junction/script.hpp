@@ -96,7 +96,7 @@ class VerbArgumentError : public std::runtime_error {
 };
 
 struct VerbSpec {
-  std::string name;     ///< global function name, e.g. "play"
+  std::string name;  ///< global function name, e.g. "play"
   std::vector<ParamSpec> params;
   std::string returns;  ///< documentation of the results
   std::string doc;      ///< one paragraph of reference documentation

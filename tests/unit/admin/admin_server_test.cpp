@@ -194,13 +194,12 @@ TEST_F(AdminServerTest, OversizedHeaderIs431) {
 }
 
 TEST_F(AdminServerTest, OversizedBodyIs413) {
-  add_route("POST", "/upload", [](const AdminRequest& request) {
-    return AdminResponse{.body = std::to_string(request.body.size())};
-  });
+  add_route("POST", "/upload",
+            [](const AdminRequest& request) { return AdminResponse{.body = std::to_string(request.body.size())}; });
   start();
   const std::string body(64 * 1024 + 1, 'b');
-  const auto reply = send_expecting_close("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " +
-                                          std::to_string(body.size()) + "\r\n\r\n" + body);
+  const auto reply = send_expecting_close(
+      "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
   EXPECT_EQ(reply.status, 413);
   expect_still_healthy();
 

@@ -168,7 +168,8 @@ TEST_F(DaemonConfigTest, LoadsFromFile) {
 }
 
 TEST_F(DaemonConfigTest, RelativeFileNameResolvesAgainstTheCurrentDirectory) {
-  std::string yaml = "node:\n  id: j1\nplugin_directory: plugins\nscripts:\n  directory: " + (root() / "scripts").string() + "\n";
+  std::string yaml =
+      "node:\n  id: j1\nplugin_directory: plugins\nscripts:\n  directory: " + (root() / "scripts").string() + "\n";
   DaemonConfig config = parse_daemon_config(yaml, "conf/junction.yaml");
   EXPECT_EQ(config.plugin_directory, fs::current_path() / "conf/plugins");
   EXPECT_EQ(config.scripts.flow, root() / "scripts/flows/default.lua");
@@ -199,7 +200,8 @@ TEST_F(DaemonConfigTest, YamlSyntaxError) {
 }
 
 TEST_F(DaemonConfigTest, DuplicateKey) {
-  EXPECT_THAT(problems("node:\n  id: a\n  id: b\n"), ElementsAre(at(3, 3, "node.id: duplicate key 'id' (first at line 2)")));
+  EXPECT_THAT(problems("node:\n  id: a\n  id: b\n"),
+              ElementsAre(at(3, 3, "node.id: duplicate key 'id' (first at line 2)")));
 }
 
 TEST_F(DaemonConfigTest, UnknownKeySuggestsASection) {
@@ -212,13 +214,14 @@ TEST_F(DaemonConfigTest, UnknownKeySuggestsASection) {
 TEST_F(DaemonConfigTest, MissingRequiredKeys) {
   EXPECT_THAT(problems("log:\n  level: info\n"), ElementsAre(at(1, 1, "node: missing required key")));
   EXPECT_THAT(problems("node:\n  name: j1\n"), ElementsAre(at(2, 3, "node.name: unknown key 'name' (allowed: id)"),
-                                                             at(2, 3, "node.id: missing required key")));
+                                                           at(2, 3, "node.id: missing required key")));
   EXPECT_THAT(problems("node:\n  id: j1\nplugins:\n  - path: x.so\n"),
               ElementsAre(at(4, 5, "plugins[0].name: missing required key")));
 }
 
 TEST_F(DaemonConfigTest, WrongTypesAndRanges) {
-  EXPECT_THAT(problems(R"(node:
+  EXPECT_THAT(
+      problems(R"(node:
   id: j1
 log:
   level: verbose
@@ -232,13 +235,13 @@ shutdown:
   drain_timeout_ms: -1
 users: {}
 )"),
-              ElementsAre(at(4, 10, "log.level: expected one of trace, debug, info, warn, error, off, got 'verbose'"),
-                          at(6, 12, "admin.enabled: expected a boolean (true/false, yes/no, on/off), got 'maybe'"),
-                          at(7, 9, "admin.port: expected an integer between 0 and 65535, got 70000"),
-                          at(9, 22, "scripts.instruction_limit: expected an integer between 1000 and 1000000000000, got 10"),
-                          at(10, 20, "scripts.memory_limit_mb: expected an integer between 1 and 65536, got 'lots'"),
-                          at(12, 21, "shutdown.drain_timeout_ms: expected an integer between 0 and 600000, got -1"),
-                          at(13, 8, "users: expected a list, got a map")));
+      ElementsAre(at(4, 10, "log.level: expected one of trace, debug, info, warn, error, off, got 'verbose'"),
+                  at(6, 12, "admin.enabled: expected a boolean (true/false, yes/no, on/off), got 'maybe'"),
+                  at(7, 9, "admin.port: expected an integer between 0 and 65535, got 70000"),
+                  at(9, 22, "scripts.instruction_limit: expected an integer between 1000 and 1000000000000, got 10"),
+                  at(10, 20, "scripts.memory_limit_mb: expected an integer between 1 and 65536, got 'lots'"),
+                  at(12, 21, "shutdown.drain_timeout_ms: expected an integer between 0 and 600000, got -1"),
+                  at(13, 8, "users: expected a list, got a map")));
 }
 
 TEST_F(DaemonConfigTest, NullWhereAValueIsRequired) {
@@ -247,8 +250,9 @@ TEST_F(DaemonConfigTest, NullWhereAValueIsRequired) {
 }
 
 TEST_F(DaemonConfigTest, BadNodeId) {
-  EXPECT_THAT(problems("node:\n  id: junction 1\n"),
-              ElementsAre(at(2, 7, "node.id: expected 1-64 characters of A-Z, a-z, 0-9, '.', '_', '-', got 'junction 1'")));
+  EXPECT_THAT(
+      problems("node:\n  id: junction 1\n"),
+      ElementsAre(at(2, 7, "node.id: expected 1-64 characters of A-Z, a-z, 0-9, '.', '_', '-', got 'junction 1'")));
   EXPECT_THAT(problems("node:\n  id: " + std::string(65, 'a') + "\n").size(), 1u);
 }
 
@@ -297,7 +301,8 @@ users:
 }
 
 TEST_F(DaemonConfigTest, UserFieldFormats) {
-  EXPECT_THAT(problems(R"(node:
+  EXPECT_THAT(
+      problems(R"(node:
   id: j1
 users:
   - extension: 10a1
@@ -315,27 +320,30 @@ users:
     email: bob@example.com
     voicemail_pin: "000000000000"
 )"),
-              ElementsAre(at(4, 16, "users[0].extension: expected 1-32 characters of 0-9, '*', '#', '+', got '10a1'"),
-                          at(5, 16,
-                             "users[1].extension: expected 1-32 characters of 0-9, '*', '#', '+', got "
-                             "'123456789012345678901234567890123'"),
-                          at(7, 12, "users[2].email: expected an email address with one '@' and text on both sides, got 'alice'"),
-                          at(9, 12, "users[3].email: expected an email address with one '@' and text on both sides, got 'a@b@c'"),
-                          at(11, 12,
-                             "users[4].email: expected an email address with one '@' and text on both sides, got "
-                             "'@example.com'"),
-                          at(12, 20, "users[4].voicemail_pin: expected 4-12 digits, got '12'"),
-                          at(14, 20, "users[5].voicemail_pin: expected 4-12 digits, got '12a4'")));
+      ElementsAre(
+          at(4, 16, "users[0].extension: expected 1-32 characters of 0-9, '*', '#', '+', got '10a1'"),
+          at(5, 16,
+             "users[1].extension: expected 1-32 characters of 0-9, '*', '#', '+', got "
+             "'123456789012345678901234567890123'"),
+          at(7, 12, "users[2].email: expected an email address with one '@' and text on both sides, got 'alice'"),
+          at(9, 12, "users[3].email: expected an email address with one '@' and text on both sides, got 'a@b@c'"),
+          at(11, 12,
+             "users[4].email: expected an email address with one '@' and text on both sides, got "
+             "'@example.com'"),
+          at(12, 20, "users[4].voicemail_pin: expected 4-12 digits, got '12'"),
+          at(14, 20, "users[5].voicemail_pin: expected 4-12 digits, got '12a4'")));
 }
 
 TEST_F(DaemonConfigTest, MissingScriptFiles) {
   fs::remove(root() / "scripts/routing/default.lua");
   // The section is absent, so the default path is reported at the document's start.
-  EXPECT_THAT(problems("node:\n  id: j1\n"),
-              ElementsAre(at(1, 1, "scripts.routing: file not found: " + (root() / "scripts/routing/default.lua").string())));
-  EXPECT_THAT(problems("node:\n  id: j1\nscripts:\n  flow: flows/other.lua\n"),
-              ElementsAre(at(4, 9, "scripts.flow: file not found: " + (root() / "scripts/flows/other.lua").string()),
-                          at(4, 3, "scripts.routing: file not found: " + (root() / "scripts/routing/default.lua").string())));
+  EXPECT_THAT(
+      problems("node:\n  id: j1\n"),
+      ElementsAre(at(1, 1, "scripts.routing: file not found: " + (root() / "scripts/routing/default.lua").string())));
+  EXPECT_THAT(
+      problems("node:\n  id: j1\nscripts:\n  flow: flows/other.lua\n"),
+      ElementsAre(at(4, 9, "scripts.flow: file not found: " + (root() / "scripts/flows/other.lua").string()),
+                  at(4, 3, "scripts.routing: file not found: " + (root() / "scripts/routing/default.lua").string())));
   EXPECT_THAT(problems("node:\n  id: j1\nscripts:\n  routing: routing\n"),
               ElementsAre(at(4, 12, "scripts.routing: not a regular file: " + (root() / "scripts/routing").string())));
 }
@@ -373,8 +381,7 @@ TEST(DaemonConfigSchema, DescribesEverySection) {
   std::vector<std::string> keys;
   for (const auto& field : schema.fields()) keys.push_back(field.key);
   EXPECT_THAT(keys, ElementsAre("node", "log", "admin", "plugin_directory", "plugins", "state_directory", "scripts",
-                                "routing", "users",
-                                "shutdown"));
+                                "routing", "users", "shutdown"));
 }
 
 }  // namespace

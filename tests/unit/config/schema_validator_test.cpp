@@ -1,7 +1,7 @@
 #include "core/config/schema_validator.hpp"
 
-#include <gtest/gtest.h>
 #include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "core/config/yaml_reader.hpp"
 
@@ -69,7 +69,8 @@ TEST(SchemaValidator, MissingRequiredKeyIsReportedAtTheParentMap) {
 TEST(SchemaValidator, IntegerOutOfRange) {
   EXPECT_THAT(problems_for("port: 70000\n", server_schema()),
               ElementsAre("t.yaml:1:7: port: expected an integer between 1 and 65535, got 70000"));
-  EXPECT_THAT(value_problems("-3", S::integer(0)), ElementsAre("t.yaml:1:4: v: expected an integer of at least 0, got -3"));
+  EXPECT_THAT(value_problems("-3", S::integer(0)),
+              ElementsAre("t.yaml:1:4: v: expected an integer of at least 0, got -3"));
   EXPECT_THAT(value_problems("11", S::integer(INT64_MIN, 10)),
               ElementsAre("t.yaml:1:4: v: expected an integer of at most 10, got 11"));
   EXPECT_THAT(value_problems("99999999999999999999", S::integer()),
@@ -78,7 +79,8 @@ TEST(SchemaValidator, IntegerOutOfRange) {
 }
 
 TEST(SchemaValidator, IntegersAreDecimalWithOptionalSign) {
-  for (std::string_view ok : {"0", "42", "+7", "-7", "0010"}) EXPECT_THAT(value_problems(ok, S::integer()), IsEmpty()) << ok;
+  for (std::string_view ok : {"0", "42", "+7", "-7", "0010"})
+    EXPECT_THAT(value_problems(ok, S::integer()), IsEmpty()) << ok;
   for (std::string_view bad : {"0x10", "1_000", "1.5", "1e3", "abc", "+", "''"})
     EXPECT_EQ(value_problems(bad, S::integer()).size(), 1u) << bad;
   EXPECT_THAT(value_problems("abc", S::integer(1, 65535)),
@@ -123,13 +125,15 @@ TEST(SchemaValidator, StringAcceptsAnyScalar) {
 }
 
 TEST(SchemaValidator, AnyAcceptsEverything) {
-  for (std::string_view ok : {"1", "[1, 2]", "{a: b}", "~", ""}) EXPECT_THAT(value_problems(ok, S::any()), IsEmpty()) << ok;
+  for (std::string_view ok : {"1", "[1, 2]", "{a: b}", "~", ""})
+    EXPECT_THAT(value_problems(ok, S::any()), IsEmpty()) << ok;
 }
 
 TEST(SchemaValidator, NumbersAcceptDecimalAndExponentForms) {
   for (std::string_view ok : {"1", "-1.5", "+.5", "2.", "6.02e23", "1E-3"})
     EXPECT_THAT(value_problems(ok, S::number()), IsEmpty()) << ok;
-  for (std::string_view bad : {".", "1e", "e3", ".inf", "1.2.3"}) EXPECT_EQ(value_problems(bad, S::number()).size(), 1u) << bad;
+  for (std::string_view bad : {".", "1e", "e3", ".inf", "1.2.3"})
+    EXPECT_EQ(value_problems(bad, S::number()).size(), 1u) << bad;
 }
 
 TEST(SchemaValidator, BooleansAcceptYamlSpellingsAndAreNormalized) {
@@ -145,8 +149,9 @@ TEST(SchemaValidator, BooleansAcceptYamlSpellingsAndAreNormalized) {
 }
 
 TEST(SchemaValidator, ListValidatesEveryItem) {
-  EXPECT_THAT(problems_for("[1, x, 3, y]\n", S::list(S::integer())),
-              ElementsAre("t.yaml:1:5: [1]: expected an integer, got 'x'", "t.yaml:1:11: [3]: expected an integer, got 'y'"));
+  EXPECT_THAT(
+      problems_for("[1, x, 3, y]\n", S::list(S::integer())),
+      ElementsAre("t.yaml:1:5: [1]: expected an integer, got 'x'", "t.yaml:1:11: [3]: expected an integer, got 'y'"));
 }
 
 TEST(SchemaValidator, MapOfValidatesEveryValue) {

@@ -18,9 +18,8 @@ class TempDir {
     static std::atomic<unsigned> counter{0};
     // pid + counter + clock: unique across parallel test processes and reruns.
     auto ticks = std::chrono::steady_clock::now().time_since_epoch().count();
-    path_ = std::filesystem::temp_directory_path() /
-            ("junction-config-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
-             std::to_string(ticks));
+    path_ = std::filesystem::temp_directory_path() / ("junction-config-test-" + std::to_string(::getpid()) + "-" +
+                                                      std::to_string(counter++) + "-" + std::to_string(ticks));
     std::filesystem::create_directories(path_);
   }
   ~TempDir() {

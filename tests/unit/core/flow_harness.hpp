@@ -15,10 +15,10 @@
 #include "core/exec/inline_worker_pool.hpp"
 #include "core/exec/manual_executor.hpp"
 #include "core/location/location_registry.hpp"
-#include "core/script/location_verbs.hpp"
 #include "core/log/log_sink.hpp"
 #include "core/metrics/metrics_registry.hpp"
 #include "core/script/core_verbs.hpp"
+#include "core/script/location_verbs.hpp"
 #include "core/script/lua_routing_strategy.hpp"
 #include "core/script/script_runtime.hpp"
 

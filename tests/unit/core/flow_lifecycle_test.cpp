@@ -166,8 +166,8 @@ TEST(FlowLifecycle, VerbArgumentRulesBeyondTypes) {
     FlowHarness h(std::string("function on_call(call)\n  ") + c.code + "\nend");
     ASSERT_EQ(h.load(), "");
     h.call();
-    EXPECT_NE(h.log().find(std::string("flows/default.lua:2: ") + c.message), std::string::npos)
-        << c.code << "\n" << h.log();
+    EXPECT_NE(h.log().find(std::string("flows/default.lua:2: ") + c.message), std::string::npos) << c.code << "\n"
+                                                                                                 << h.log();
   }
 }
 

@@ -30,8 +30,9 @@ TEST(ConfigReference, CommittedReferenceMatchesTheSchema) {
 
 TEST(LuaApiDoc, EveryCoreVerbIsDocumentedWithItsParameters) {
   const std::string doc = core_lua_api();
-  for (const char* heading : {"### `answer()`", "### `dial(target, options?)`", "### `hangup(cause?)`",
-                              "### `log(message, level?)`", "### `sleep(ms)`", "### `play(files, options?)` — reserved"})
+  for (const char* heading :
+       {"### `answer()`", "### `dial(target, options?)`", "### `hangup(cause?)`", "### `log(message, level?)`",
+        "### `sleep(ms)`", "### `play(files, options?)` — reserved"})
     EXPECT_NE(doc.find(heading), std::string::npos) << heading;
 }
 

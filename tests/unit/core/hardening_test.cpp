@@ -87,9 +87,9 @@ function on_call(call)
   probe.any({wide, wide, wide, wide, wide, wide, wide, wide})
 end)");
   h.registry.add_verb("p", make_verb("probe.any", {{"v", ParamType::any, false, ""}}, [&](VerbCall& c) {
-    count(c.args[0]);
-    c.completion->resolve({});
-  }));
+                        count(c.args[0]);
+                        c.completion->resolve({});
+                      }));
   ASSERT_EQ(h.load(), "");
   h.call();
   EXPECT_LE(nodes, 2 * 100'001u) << "conversion must be bounded";
@@ -106,8 +106,7 @@ end)");
   ASSERT_EQ(h.load(), "");
   h.call();
   // Called straight through pcall, the caller is pcall itself: no script position to name.
-  EXPECT_NE(h.log().find("after: probe.boom: failed: an exception that is not a std::exception"),
-            std::string::npos)
+  EXPECT_NE(h.log().find("after: probe.boom: failed: an exception that is not a std::exception"), std::string::npos)
       << h.log();
 }
 

@@ -22,14 +22,14 @@ function on_call(call)
   local fine, err = pcall(function() test.echo = nil end)
   log("module write " .. tostring(fine) .. " " .. tostring(err))
 end)");
-  h.registry.add_verb("test", make_verb("test.echo", {{"text", ParamType::string, false, ""}}, [](VerbCall& call) {
-    call.completion->resolve({*call.args[0].string()});
-  }));
+  h.registry.add_verb("test", make_verb("test.echo", {{"text", ParamType::string, false, ""}},
+                                        [](VerbCall& call) { call.completion->resolve({*call.args[0].string()}); }));
   ManualExecutor& loop = h.loop;
-  h.registry.add_verb("test", make_verb("test.later", {{"ms", ParamType::integer, false, ""}}, [&loop](VerbCall& call) {
-    auto done = call.completion;
-    loop.call_after(std::chrono::milliseconds(*call.args[0].integer()), [done] { done->resolve({1, "two"}); });
-  }));
+  h.registry.add_verb(
+      "test", make_verb("test.later", {{"ms", ParamType::integer, false, ""}}, [&loop](VerbCall& call) {
+        auto done = call.completion;
+        loop.call_after(std::chrono::milliseconds(*call.args[0].integer()), [done] { done->resolve({1, "two"}); });
+      }));
   h.registry.add_verb("test", make_verb("test.refuse", {}, [](VerbCall& call) { call.completion->reject("nope"); }));
   ASSERT_EQ(h.load(), "");
   h.call();
@@ -49,10 +49,10 @@ function on_call(call)
   if call.callee == "arg" then test.picky(5) end
   test.broken()
 end)");
-  h.registry.add_verb("test", make_verb("test.picky", {{"n", ParamType::integer, false, ""}}, [](VerbCall&) {
-    throw VerbArgumentError("n must be even");
-  }));
-  h.registry.add_verb("test", make_verb("test.broken", {}, [](VerbCall&) { throw std::runtime_error("disk on fire"); }));
+  h.registry.add_verb("test", make_verb("test.picky", {{"n", ParamType::integer, false, ""}},
+                                        [](VerbCall&) { throw VerbArgumentError("n must be even"); }));
+  h.registry.add_verb("test",
+                      make_verb("test.broken", {}, [](VerbCall&) { throw std::runtime_error("disk on fire"); }));
   ASSERT_EQ(h.load(), "");
   h.call("arg");
   h.call("other");
@@ -67,18 +67,18 @@ TEST(PluginVerbs, ReservedVerbIsImplementedByAPluginWithTheCoreSignature) {
 function on_call(call)
   log("played " .. tostring(play("hello.wav")))
 end)");
-  EXPECT_THROW(h.registry.add_verb("media", make_verb("play", {{"files", ParamType::string, false, ""}},
-                                                      [](VerbCall&) {})),
-               std::invalid_argument)
+  EXPECT_THROW(
+      h.registry.add_verb("media", make_verb("play", {{"files", ParamType::string, false, ""}}, [](VerbCall&) {})),
+      std::invalid_argument)
       << "a different signature than the core declares is refused";
-  h.registry.add_verb("media", make_verb("play",
-                                         {{"files", ParamType::any, false, ""}, {"options", ParamType::table, true, ""}},
-                                         [](VerbCall& call) { call.completion->resolve({true}); }));
-  EXPECT_THROW(h.registry.add_verb("other", make_verb("play",
-                                                      {{"files", ParamType::any, false, ""},
-                                                       {"options", ParamType::table, true, ""}},
-                                                      [](VerbCall&) {})),
-               std::invalid_argument)
+  h.registry.add_verb("media",
+                      make_verb("play", {{"files", ParamType::any, false, ""}, {"options", ParamType::table, true, ""}},
+                                [](VerbCall& call) { call.completion->resolve({true}); }));
+  EXPECT_THROW(
+      h.registry.add_verb(
+          "other", make_verb("play", {{"files", ParamType::any, false, ""}, {"options", ParamType::table, true, ""}},
+                             [](VerbCall&) {})),
+      std::invalid_argument)
       << "a second implementation is refused";
   ASSERT_EQ(h.load(), "");
   h.call();

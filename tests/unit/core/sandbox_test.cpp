@@ -48,7 +48,8 @@ INSTANTIATE_TEST_SUITE_P(
         Escape{"binary_chunk", "assert(load('\\27Lua\\84\\0', 'x', 'b'))", "binary chunks are not allowed"},
         Escape{"binary_chunk_default_mode", "assert(load('\\27Lua\\84\\0'))", "attempt to load a binary chunk"},
         Escape{"library_write", "string.upper = function() return 'pwned' end", "read-only library table"},
-        Escape{"string_metatable", "getmetatable('').__index.upper = nil", "attempt to index a nil value (field '__index')"},
+        Escape{"string_metatable", "getmetatable('').__index.upper = nil",
+               "attempt to index a nil value (field '__index')"},
         Escape{"env_metatable", "setmetatable(_G, {})", "cannot change a protected metatable"},
         Escape{"require_parent", "require('..etc.passwd')", "module name '..etc.passwd' is not allowed"},
         Escape{"require_path", "require('/etc/passwd')", "module name '/etc/passwd' is not allowed"},
@@ -58,7 +59,8 @@ INSTANTIATE_TEST_SUITE_P(
         Escape{"gc_finalizer", "setmetatable({}, {__gc = function() end})", "__gc is not allowed in the sandbox"},
         Escape{"len_metamethod", "setmetatable({}, {__len = function() return 2^62 end})",
                "__len is not allowed in the sandbox"},
-        Escape{"string_dump_via_metatable", "local d = ('').dump; d(on_call)", "attempt to call a nil value (local 'd')"},
+        Escape{"string_dump_via_metatable", "local d = ('').dump; d(on_call)",
+               "attempt to call a nil value (local 'd')"},
         Escape{"require_symlink_out", "require('outside')", "module 'outside' not found in the scripts directory"}),
     [](const ::testing::TestParamInfo<Escape>& info) { return info.param.name; });
 
@@ -76,10 +78,9 @@ end)");
 
 TEST(Sandbox, SymlinkOutOfTheScriptsDirectoryIsNotFollowed) {
   FlowHarness h("function on_call(call) require('outside') end");
-  const auto outside = std::filesystem::temp_directory_path() / ("junction-outside-" + std::to_string(::getpid()) + ".lua");
-  {
-    std::ofstream(outside) << "answer() return true\n";
-  }
+  const auto outside =
+      std::filesystem::temp_directory_path() / ("junction-outside-" + std::to_string(::getpid()) + ".lua");
+  { std::ofstream(outside) << "answer() return true\n"; }
   std::filesystem::create_symlink(outside, h.dir() / "outside.lua");
   ASSERT_EQ(h.load(), "");
   const LegId leg = h.call();

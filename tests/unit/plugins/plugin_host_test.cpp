@@ -17,13 +17,13 @@
 #include <string>
 #include <vector>
 
-#include "core/location/location_registry.hpp"
 #include "core/calls/call_engine.hpp"
 #include "core/config/key_path.hpp"
 #include "core/config/yaml_reader.hpp"
 #include "core/daemon/user_directory.hpp"
 #include "core/exec/manual_executor.hpp"
 #include "core/exec/thread_worker_pool.hpp"
+#include "core/location/location_registry.hpp"
 #include "core/log/log_sink.hpp"
 #include "core/metrics/metrics_registry.hpp"
 #include "core/plugins/plugin_host.hpp"
@@ -589,8 +589,9 @@ TEST_F(PluginHostTest, TaskQueuedByAPluginKeepsItsLibraryMapped) {
   // would crash, so this test uses an executor it can leak in that case.
   auto loop = std::make_unique<ManualExecutor>();
   {
-    PluginHost host(CoreServices{*loop, workers_, *sink_, metrics_, directory_, *engine_, *location_, registry_, "test-node"},
-                    {kPluginDir});
+    PluginHost host(
+        CoreServices{*loop, workers_, *sink_, metrics_, directory_, *engine_, *location_, registry_, "test-node"},
+        {kPluginDir});
     host.load(requests_for({"posts_work"}));
     host.start_all();
     host.stop_all();
@@ -619,7 +620,8 @@ TEST_F(PluginHostTest, BareFileNameIsLoadedFromTheWorkingDirectory) {
   std::filesystem::current_path(kPluginDir);
   std::string error;
   {
-    PluginHost host(CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, *location_, registry_, "test-node"}, {});
+    PluginHost host(
+        CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, *location_, registry_, "test-node"}, {});
     try {
       host.load(requests_for({"optional_user"}));
     } catch (const PluginError& e) {

@@ -59,7 +59,8 @@ TEST_F(DigestVerify, BothAlgorithmsAreOfferedStrongestFirst) {
 TEST_F(DigestVerify, RightAndWrongPasswordsWithEitherAlgorithm) {
   const auto challenge = auth.challenges(kBoth, false, kNow)[0];
   for (DigestAlgorithm algorithm : kBoth) {
-    EXPECT_EQ(auth.verify(answer(challenge, algorithm, "s3cret"), "REGISTER", "s3cret", kBoth, kNow + 10s), Verdict::ok);
+    EXPECT_EQ(auth.verify(answer(challenge, algorithm, "s3cret"), "REGISTER", "s3cret", kBoth, kNow + 10s),
+              Verdict::ok);
     EXPECT_EQ(auth.verify(answer(challenge, algorithm, "guess"), "REGISTER", "s3cret", kBoth, kNow + 10s),
               Verdict::wrong);
   }

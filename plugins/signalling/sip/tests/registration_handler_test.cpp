@@ -21,9 +21,7 @@ using namespace std::chrono_literals;
 
 class RegistrationTest : public ::testing::Test {
  protected:
-  RegistrationTest() {
-    location_.start(std::make_unique<MemoryLocationStore>());
-  }
+  RegistrationTest() { location_.start(std::make_unique<MemoryLocationStore>()); }
 
   RegisterRequest request(const std::string& contact, std::optional<long long> expires = 600) {
     RegisterRequest r;

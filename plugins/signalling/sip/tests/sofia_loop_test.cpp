@@ -53,7 +53,8 @@ TEST(SofiaLoop, StopWaitsForAnAsynchronousTeardown) {
       torn_down = true;
       done();
     };
-    su_timer_set(timer, [](su_root_magic_t*, su_timer_t*, su_timer_arg_t*) { finish(); }, nullptr);
+    su_timer_set(
+        timer, [](su_root_magic_t*, su_timer_t*, su_timer_arg_t*) { finish(); }, nullptr);
   });
   EXPECT_TRUE(torn_down) << "stop() returned before the teardown called done";
   loop.post([] { FAIL() << "a task posted after stop must not run"; });
