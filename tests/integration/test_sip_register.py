@@ -2,8 +2,10 @@
 bad passwords, the toll-fraud throttle, and registrations that survive a restart."""
 
 import os
+import re
 import socket
 import subprocess
+import time
 import unittest
 
 import junction_harness as h
@@ -67,7 +69,13 @@ class SipRegisterTest(unittest.TestCase):
         # Blocked: refused at once, without even a challenge.
         self.assertTrue(self.register("change-me-1001", 403, scenario="register_once.xml"), self.daemon.log())
         self.daemon.wait_for(r"is blocked after repeated failures")
-        _, _, metrics = h.http_get(self.sandbox.admin_port, "/metrics")
+        # The gauge is refreshed once a second (counting is not done per REGISTER).
+        deadline = time.monotonic() + 5
+        while True:
+            _, _, metrics = h.http_get(self.sandbox.admin_port, "/metrics")
+            if re.search(r"(?m)^junction_sip_blocked_sources 1$", metrics) or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
         self.assertRegex(metrics, r"(?m)^junction_sip_blocked_sources 1$")
 
     def test_garbage_on_the_wire_changes_nothing(self):

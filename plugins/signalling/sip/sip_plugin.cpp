@@ -48,7 +48,17 @@ struct SipState {
   Counter& challenged;
   Counter& refused;
   Gauge& blocked_sources;
+  TimerId gauge_timer = 0;  // call loop only
 };
+
+// Counting blocked sources walks the throttle's table: once a second, not per REGISTER.
+void refresh_blocked_gauge(const std::weak_ptr<SipState>& weak) {
+  auto state = weak.lock();
+  if (!state || state->stopped) return;
+  state->blocked_sources.set(static_cast<double>(state->throttle.blocked_sources(AuthThrottle::Clock::now())));
+  state->gauge_timer =
+      state->host.executor().call_after(std::chrono::seconds(1), [weak] { refresh_blocked_gauge(weak); });
+}
 
 class SipPlugin final : public Plugin {
  public:
@@ -66,6 +76,7 @@ class SipPlugin final : public Plugin {
     state_->sofia.start([state = state_.get(), listen = settings_.listen, on_register](su_root_s* root) {
       state->stack = std::make_unique<NtaStack>(root, listen, on_register);
     });
+    refresh_blocked_gauge(weak);
     std::string where;
     for (const auto& l : settings_.listen) where += " " + l.transport + ":" + l.address + ":" + std::to_string(l.port);
     host.logger().info("listening on" + where + ", realm " + settings_.realm);
@@ -74,6 +85,7 @@ class SipPlugin final : public Plugin {
   void stop() override {
     if (!state_) return;
     state_->stopped = true;
+    state_->host.executor().cancel(state_->gauge_timer);
     SipState* state = state_.get();
     state_->sofia.stop([state](std::function<void()> done) {
       state->stack.reset();
@@ -90,8 +102,9 @@ class SipPlugin final : public Plugin {
     const RegisterResponse response =
         state->registrar.handle(request, std::chrono::system_clock::now(), AuthThrottle::Clock::now());
     (response.status == 200 ? state->registered : response.status == 401 ? state->challenged : state->refused).add();
-    state->blocked_sources.set(static_cast<double>(state->throttle.blocked_sources(AuthThrottle::Clock::now())));
-    if (response.status != 401) {
+    const bool quiet =
+        response.status == 401 || (response.status == 200 && !state->host.logger().enabled(LogLevel::debug));
+    if (!quiet) {
       const std::string line = "REGISTER " + request.aor_user + " from " + request.received + ": " +
                                std::to_string(response.status) + " " + response.log_detail;
       if (response.status == 200) {
