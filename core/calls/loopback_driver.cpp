@@ -101,12 +101,6 @@ void LoopbackDriver::far_end_hangup(LegId leg, int cause) {
   engine_.leg_event(leg, LegEvent::hung_up(cause));
 }
 
-void LoopbackDriver::far_end_dtmf(LegId leg, char digit) {
-  auto it = legs_.find(leg);
-  if (it == legs_.end() || it->second.ended) return;
-  engine_.leg_event(leg, LegEvent::dtmf(digit));
-}
-
 const LoopbackLeg* LoopbackDriver::leg(LegId id) const {
   auto it = legs_.find(id);
   return it == legs_.end() ? nullptr : &it->second;

@@ -44,8 +44,6 @@ class LoopbackDriver final : public ChannelDriver {
   LegId place_call(const std::string& caller, const std::string& callee, Headers headers = {});
   /// The far end of a leg hangs up.
   void far_end_hangup(LegId leg, int cause);
-  /// The far end of a leg sends a DTMF digit.
-  void far_end_dtmf(LegId leg, char digit);
 
   const LoopbackLeg* leg(LegId id) const;
   std::size_t live_legs() const;

@@ -58,7 +58,6 @@ void ServiceRegistry::add_driver(const std::string& owner, std::shared_ptr<Chann
   if (auto it = drivers_.find(name); it != drivers_.end())
     throw std::invalid_argument("channel driver '" + name + "' is already registered by " + it->second.owner);
   drivers_.emplace(name, Owned<ChannelDriver>{owner, keep_library_alive(std::move(driver), std::move(library))});
-  ++generation_;
 }
 
 std::shared_ptr<ChannelDriver> ServiceRegistry::driver(std::string_view name) const {
@@ -80,7 +79,6 @@ void ServiceRegistry::add_strategy(const std::string& owner, std::shared_ptr<Rou
   if (auto it = strategies_.find(name); it != strategies_.end())
     throw std::invalid_argument("routing strategy '" + name + "' is already registered by " + it->second.owner);
   strategies_.emplace(name, Owned<RoutingStrategy>{owner, keep_library_alive(std::move(strategy), std::move(library))});
-  ++generation_;
 }
 
 std::shared_ptr<RoutingStrategy> ServiceRegistry::strategy(std::string_view name) const {
@@ -94,7 +92,6 @@ void ServiceRegistry::reserve_verb(VerbSpec spec) {
   std::string name = spec.name;
   verbs_[name] = RegisteredVerb{spec, "core", true};
   reserved_[name] = std::move(spec);
-  ++generation_;
 }
 
 void ServiceRegistry::add_verb(const std::string& owner, VerbSpec spec, LibraryRef library) {
@@ -131,7 +128,6 @@ void ServiceRegistry::add_verb(const std::string& owner, VerbSpec spec, LibraryR
     entry.spec = std::move(spec);
   }
   verbs_[entry.spec.name] = std::move(entry);
-  ++generation_;
 }
 
 void ServiceRegistry::remove_owner(std::string_view owner) {
@@ -147,7 +143,6 @@ void ServiceRegistry::remove_owner(std::string_view owner) {
       it = verbs_.erase(it);
     }
   }
-  ++generation_;
 }
 
 }  // namespace junction

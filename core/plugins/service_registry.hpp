@@ -42,9 +42,6 @@ class ServiceRegistry {
   /// Removes everything `owner` registered; reserved verbs it implemented become unimplemented.
   void remove_owner(std::string_view owner);
 
-  /// Bumped on every change, so caches (the Lua verb table) know when to rebuild.
-  std::uint64_t generation() const { return generation_; }
-
  private:
   template <class T>
   struct Owned {
@@ -55,7 +52,6 @@ class ServiceRegistry {
   std::map<std::string, Owned<RoutingStrategy>, std::less<>> strategies_;
   std::map<std::string, RegisteredVerb, std::less<>> verbs_;
   std::map<std::string, VerbSpec, std::less<>> reserved_;
-  std::uint64_t generation_ = 0;
 };
 
 }  // namespace junction

@@ -33,10 +33,10 @@ RegisterResponse RegistrationHandler::refuse(const RegisterRequest& request, int
   return response;
 }
 
-RegisterResponse RegistrationHandler::current_bindings(const std::string& user,
-                                                       std::chrono::system_clock::time_point now) const {
+RegisterResponse RegistrationHandler::listing(const std::vector<ContactBinding>& bindings,
+                                              std::chrono::system_clock::time_point now) {
   RegisterResponse response;
-  for (const ContactBinding& binding : location_.lookup(user)) {
+  for (const ContactBinding& binding : bindings) {
     const auto left = std::chrono::duration_cast<std::chrono::seconds>(binding.expires - now).count();
     response.contacts.emplace_back(binding.contact, std::max<long long>(left, 0));
   }
@@ -91,7 +91,7 @@ RegisterResponse RegistrationHandler::handle(const RegisterRequest& request, std
 
   // A query: no Contact, answer with what is bound.
   if (request.contacts.empty()) {
-    RegisterResponse response = current_bindings(request.aor_user, now);
+    RegisterResponse response = listing(location_.lookup(request.aor_user), now);
     response.log_detail = "queried";
     return response;
   }
@@ -164,8 +164,9 @@ RegisterResponse RegistrationHandler::handle(const RegisterRequest& request, std
   std::vector<ContactBinding> bound = location_.lookup(request.aor_user);
   for (std::size_t i = policy_.max_contacts_per_user; i < bound.size(); ++i)
     location_.unbind(request.aor_user, bound[i].contact);
+  if (bound.size() > policy_.max_contacts_per_user) bound.resize(policy_.max_contacts_per_user);
 
-  RegisterResponse response = current_bindings(request.aor_user, now);
+  RegisterResponse response = listing(bound, now);
   response.log_detail = "registered, " + std::to_string(response.contacts.size()) + " contacts";
   return response;
 }

@@ -65,7 +65,9 @@ class RegistrationHandler {
   RegisterResponse challenge(const User* user, bool stale, std::chrono::system_clock::time_point now) const;
   RegisterResponse refuse(const RegisterRequest& request, int status, std::string reason, std::string detail,
                           AuthThrottle::Clock::time_point steady_now);
-  RegisterResponse current_bindings(const std::string& user, std::chrono::system_clock::time_point now) const;
+  /// A 200 listing `bindings` with the seconds each has left.
+  static RegisterResponse listing(const std::vector<ContactBinding>& bindings,
+                                  std::chrono::system_clock::time_point now);
 
   const Directory& directory_;
   LocationService& location_;
