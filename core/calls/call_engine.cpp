@@ -40,6 +40,7 @@ LegId CallEngineImpl::incoming(ChannelDriver& driver, IncomingCall request) {
   leg.driver = owned;
   leg.inbound = true;
   leg.state = LegState::ringing;
+  leg.remote_session = std::move(request.offer);
   legs_.emplace(leg_id, std::move(leg));
 
   CallInfo info{
@@ -89,15 +90,20 @@ void CallEngineImpl::leg_event(LegId leg_id, LegEvent event) {
     case LegEventType::ringing:
     case LegEventType::progress:
       if (leg.state == LegState::calling) leg.state = LegState::ringing;
+      if (!event.session.empty()) leg.remote_session = event.session;
       break;
     case LegEventType::answered:
       leg.state = LegState::answered;
+      if (!event.session.empty()) leg.remote_session = event.session;
       break;
     case LegEventType::hung_up:
       leg.state = LegState::ended;
       break;
     case LegEventType::dtmf:
       break;
+    case LegEventType::session_offer:
+    case LegEventType::session_answer:
+      return relay_session(leg, event);
   }
   if (leg.inbound) {
     auto call_it = calls_.find(leg.call_id);
@@ -143,6 +149,24 @@ void CallEngineImpl::caller_event(CallRecord& call, LegRecord& leg, const LegEve
   }
 }
 
+void CallEngineImpl::relay_session(LegRecord& leg, const LegEvent& event) {
+  if (event.type == LegEventType::session_offer && !event.session.empty()) leg.remote_session = event.session;
+  auto peer = leg.peer ? legs_.find(leg.peer) : legs_.end();
+  if (event.type == LegEventType::session_answer) {
+    if (peer != legs_.end()) with_driver([&] { peer->second.driver->answer_session(peer->first, event.session, event.cause); });
+    return;
+  }
+  // An offer: only a bridged peer can answer it; without one (or a driver that cannot
+  // re-offer) it is refused, and the leg keeps its current session.
+  bool forwarded = false;
+  if (peer != legs_.end()) with_driver([&] { forwarded = peer->second.driver->update_session(peer->first, event.session); });
+  if (!forwarded) {
+    logger_.info("session offer on leg " + std::to_string(leg.id) + " refused: no peer can answer it",
+                 context_of(leg.call_id));
+    with_driver([&] { leg.driver->answer_session(leg.id, {}, cause::interworking); });
+  }
+}
+
 void CallEngineImpl::flow_finished(const std::string& call_id, int clearing_cause) {
   auto it = calls_.find(call_id);
   if (it == calls_.end()) return;
@@ -173,7 +197,16 @@ void CallEngineImpl::answer_caller(const std::string& call_id, const std::shared
   if (leg->second.state == LegState::answered) return done->resolve({true});
   answer_waiters_[call_id] = done;
   done->on_cancel([this, call_id] { answer_waiters_.erase(call_id); });
-  with_driver([&] { leg->second.driver->answer(leg->first); });
+  // No session of our own yet: the driver answers without media until a media plugin anchors it.
+  with_driver([&] { leg->second.driver->answer(leg->first, {}); });
+}
+
+void CallEngineImpl::alert_caller(const std::string& call_id, const SessionDescription& early_media) {
+  auto it = calls_.find(call_id);
+  if (it == calls_.end() || it->second.caller_gone) return;
+  auto leg = legs_.find(it->second.a_leg);
+  if (leg == legs_.end() || leg->second.state == LegState::answered) return;
+  with_driver([&] { leg->second.driver->alert(leg->first, early_media); });
 }
 
 void CallEngineImpl::hangup_call(const std::string& call_id, int clearing_cause) {
@@ -195,6 +228,21 @@ void CallEngineImpl::hangup_call(const std::string& call_id, int clearing_cause)
   for (LegId b : std::vector<LegId>(call.b_legs)) hangup_leg(b, clearing_cause);
 }
 
+void CallEngineImpl::redirect_caller(const std::string& call_id, const std::string& destination) {
+  auto it = calls_.find(call_id);
+  if (it == calls_.end() || it->second.caller_gone) return;
+  CallRecord& call = it->second;
+  auto leg = legs_.find(call.a_leg);
+  if (leg == legs_.end() || leg->second.state == LegState::answered) return;
+  auto driver = leg->second.driver;
+  erase_leg(call.a_leg);
+  call.caller_gone = true;
+  if (call.cause == 0) call.cause = cause::call_rejected;
+  logger_.info("redirected to " + destination, context_of(call_id));
+  with_driver([&] { driver->redirect(call.a_leg, destination); });
+  for (LegId b : std::vector<LegId>(call.b_legs)) hangup_leg(b, cause::normal_clearing);
+}
+
 RouteDecision CallEngineImpl::route(const std::string& call_id, const std::string& number) {
   if (number.find('/') != std::string::npos) return RouteDecision{{number}, RouteDecision::Mode::sequential};
   RouteRequest request;
@@ -205,14 +253,14 @@ RouteDecision CallEngineImpl::route(const std::string& call_id, const std::strin
     auto strategy = registry_.strategy(name);
     if (!strategy) continue;
     RouteDecision decision = strategy->route(request);
-    if (!decision.targets.empty()) return decision;
+    if (!decision.targets.empty() || decision.refusal_cause != 0) return decision;
   }
   return {};
 }
 
 LegId CallEngineImpl::originate(const std::string& call_id, const std::string& target,
                                 std::function<void(LegId, const LegEvent&)> observer, std::chrono::milliseconds timeout,
-                                std::string& error) {
+                                std::string& error, const std::string& dialled) {
   auto call = calls_.find(call_id);
   if (call == calls_.end()) {
     error = "no such call";
@@ -238,8 +286,9 @@ LegId CallEngineImpl::originate(const std::string& call_id, const std::string& t
   OriginateRequest request;
   request.destination = target.substr(slash + 1);
   request.caller = call->second.caller;
-  request.callee.number = request.destination;
+  request.callee.number = dialled.empty() ? request.destination : dialled;
   request.timeout = timeout;
+  if (auto a = legs_.find(call->second.a_leg); a != legs_.end()) request.offer = a->second.remote_session;
   logger_.debug("originate " + target + " as leg " + std::to_string(leg_id), context_of(call_id));
   with_driver([&] { driver->originate(leg_id, request); });
   return leg_id;
@@ -261,8 +310,10 @@ void CallEngineImpl::bridge(const std::string& call_id, LegId b_leg) {
   auto a = legs_.find(call->second.a_leg);
   auto b = legs_.find(b_leg);
   if (a == legs_.end() || b == legs_.end()) return;
+  a->second.peer = b_leg;
+  b->second.peer = a->first;
   with_driver([&] {
-    if (a->second.state != LegState::answered) a->second.driver->answer(a->first);
+    if (a->second.state != LegState::answered) a->second.driver->answer(a->first, b->second.remote_session);
     a->second.driver->bridged(a->first, b_leg);
     b->second.driver->bridged(b_leg, a->first);
   });
@@ -272,6 +323,7 @@ void CallEngineImpl::bridge(const std::string& call_id, LegId b_leg) {
 void CallEngineImpl::erase_leg(LegId leg_id) {
   auto it = legs_.find(leg_id);
   if (it == legs_.end()) return;
+  if (auto peer = legs_.find(it->second.peer); it->second.peer && peer != legs_.end()) peer->second.peer = 0;
   if (!it->second.inbound) {
     auto call = calls_.find(it->second.call_id);
     if (call != calls_.end()) std::erase(call->second.b_legs, leg_id);

@@ -45,16 +45,22 @@ class CallEngineImpl final : public CallEngine {
   void answer_caller(const std::string& call_id, const std::shared_ptr<Completion>& done);
   /// Clears every leg of the call. The flow keeps running; later call verbs fail with "hangup".
   void hangup_call(const std::string& call_id, int cause);
+  /// Refuses the unanswered caller by redirecting it, and clears every other leg.
+  void redirect_caller(const std::string& call_id, const std::string& destination);
   /// Turns a number into targets: explicit "driver/destination" targets stand for themselves,
   /// anything else goes to the routing strategies in order. Throws std::runtime_error.
   RouteDecision route(const std::string& call_id, const std::string& number);
 
   // Leg primitives for operations such as dialling
-  /// Starts an outbound leg of `call_id` to "driver/destination". Returns 0 and sets `error`
-  /// when the driver does not exist.
+  /// Starts an outbound leg of `call_id` to "driver/destination", offering the caller's
+  /// session. `dialled` is the number the target was routed from (the callee the far end
+  /// sees; the destination when empty). Returns 0 and sets `error` when the driver does not
+  /// exist.
   LegId originate(const std::string& call_id, const std::string& target,
                   std::function<void(LegId, const LegEvent&)> observer, std::chrono::milliseconds timeout,
-                  std::string& error);
+                  std::string& error, const std::string& dialled = {});
+  /// Tells an unanswered caller that a callee is ringing, with its early media if any.
+  void alert_caller(const std::string& call_id, const SessionDescription& early_media);
   void hangup_leg(LegId leg, int cause);
   /// Connects the caller with an answered outbound leg (answers the caller first if needed).
   void bridge(const std::string& call_id, LegId b_leg);
@@ -66,6 +72,8 @@ class CallEngineImpl final : public CallEngine {
 
  private:
   void caller_event(CallRecord& call, LegRecord& leg, const LegEvent& event);
+  /// Passes a re-INVITE style offer or its answer to the bridged peer of `leg`.
+  void relay_session(LegRecord& leg, const LegEvent& event);
   void end_call_if_done(const std::string& call_id);
   void erase_leg(LegId leg);
   /// Runs a command on a driver; events the driver reports from inside it are deferred.

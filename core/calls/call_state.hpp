@@ -20,6 +20,10 @@ struct LegRecord {
   bool inbound = false;
   LegState state = LegState::calling;
   std::string target;  ///< "driver/destination" for outbound legs
+  /// The far end's latest session: the caller's offer (inbound) or the callee's answer or
+  /// early media (outbound). Passed to the other leg unchanged.
+  SessionDescription remote_session;
+  LegId peer = 0;  ///< the leg this one is bridged with
   /// Receives events of an outbound leg (the dial operation that created it).
   std::function<void(LegId, const LegEvent&)> observer;
 };

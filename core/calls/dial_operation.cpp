@@ -27,9 +27,15 @@ int rank(int c) {
   }
 }
 
+// A target to ring and the number it was routed from (what the callee is told was dialled).
+struct DialTarget {
+  std::string target;
+  std::string number;
+};
+
 class DialOperation : public std::enable_shared_from_this<DialOperation> {
  public:
-  DialOperation(CallEngineImpl& engine, std::string call_id, std::vector<std::string> targets, RouteDecision::Mode mode,
+  DialOperation(CallEngineImpl& engine, std::string call_id, std::vector<DialTarget> targets, RouteDecision::Mode mode,
                 std::chrono::milliseconds ring_timeout, std::shared_ptr<Completion> done)
       : engine_(engine),
         call_id_(std::move(call_id)),
@@ -68,10 +74,10 @@ class DialOperation : public std::enable_shared_from_this<DialOperation> {
   bool originate(std::size_t index) {
     std::string error;
     auto self = shared_from_this();
-    const std::string& target = targets_[index];
+    const std::string& target = targets_[index].target;
     const LegId leg = engine_.originate(
         call_id_, target, [self](LegId leg, const LegEvent& event) { self->on_event(leg, event); }, ring_timeout_,
-        error);
+        error, targets_[index].number);
     if (leg == 0) {
       engine_.logger().warn("dial " + target + ": " + error, "call=" + call_id_);
       note_failure(cause::no_route);
@@ -86,6 +92,10 @@ class DialOperation : public std::enable_shared_from_this<DialOperation> {
   void on_event(LegId leg, const LegEvent& event) {
     if (finished_ && leg != bridged_) return;
     switch (event.type) {
+      case LegEventType::ringing:
+      case LegEventType::progress:
+        if (bridged_ == 0) engine_.alert_caller(call_id_, event.session);
+        break;
       case LegEventType::answered:
         if (bridged_ == 0) answered(leg);
         break;
@@ -159,7 +169,12 @@ class DialOperation : public std::enable_shared_from_this<DialOperation> {
   void fail() {
     if (finished_) return;
     finished_ = true;
-    done_->reject(std::string(cause::name(best_failure_ ? best_failure_ : cause::no_route)));
+    int failure = best_failure_ ? best_failure_ : cause::no_route;
+    if (cause::name(failure) == "unknown") {
+      engine_.logger().info("dial failed with cause " + std::to_string(failure), "call=" + call_id_);
+      failure = cause::normal_unspecified;  // the script gets a name it can pass to reject()
+    }
+    done_->reject(std::string(cause::name(failure)));
   }
 
   void finish_ok() {
@@ -170,7 +185,7 @@ class DialOperation : public std::enable_shared_from_this<DialOperation> {
 
   CallEngineImpl& engine_;
   std::string call_id_;
-  std::vector<std::string> targets_;
+  std::vector<DialTarget> targets_;
   RouteDecision::Mode mode_;
   std::chrono::milliseconds ring_timeout_;
   std::shared_ptr<Completion> done_;
@@ -185,8 +200,9 @@ class DialOperation : public std::enable_shared_from_this<DialOperation> {
 
 void start_dial(CallEngineImpl& engine, const std::string& call_id, DialRequest request,
                 const std::shared_ptr<Completion>& done) {
-  std::vector<std::string> targets;
+  std::vector<DialTarget> targets;
   RouteDecision::Mode mode = request.mode.value_or(RouteDecision::Mode::sequential);
+  int refusal = 0;
   for (const auto& number : request.targets) {
     RouteDecision decision;
     try {
@@ -196,9 +212,10 @@ void start_dial(CallEngineImpl& engine, const std::string& call_id, DialRequest 
       return done->reject("routing_error");
     }
     if (!request.mode && decision.targets.size() > 1) mode = decision.mode;
-    targets.insert(targets.end(), decision.targets.begin(), decision.targets.end());
+    for (auto& target : decision.targets) targets.push_back({std::move(target), number});
+    if (refusal == 0) refusal = decision.refusal_cause;
   }
-  if (targets.empty()) return done->reject(std::string(cause::name(cause::no_route)));
+  if (targets.empty()) return done->reject(std::string(cause::name(refusal ? refusal : cause::no_route)));
   auto operation =
       std::make_shared<DialOperation>(engine, call_id, std::move(targets), mode, request.ring_timeout, done);
   operation->start();

@@ -57,7 +57,7 @@ void LoopbackDriver::originate(LegId leg, const OriginateRequest& request) {
   }
 }
 
-void LoopbackDriver::answer(LegId leg) {
+void LoopbackDriver::answer(LegId leg, const SessionDescription&) {
   auto it = legs_.find(leg);
   if (it == legs_.end() || it->second.ended) return;
   post_event(leg, LegEvent::answered());

@@ -34,7 +34,7 @@ class LoopbackDriver final : public ChannelDriver {
 
   std::string_view name() const override { return "loopback"; }
   void originate(LegId leg, const OriginateRequest& request) override;
-  void answer(LegId leg) override;
+  void answer(LegId leg, const SessionDescription& session) override;
   void reject(LegId leg, int cause) override;
   void hangup(LegId leg, int cause) override;
   void bridged(LegId leg, LegId peer) override;

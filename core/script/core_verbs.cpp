@@ -9,11 +9,6 @@ namespace {
 
 constexpr std::int64_t kMaxSleepMs = 24ll * 3600 * 1000;
 
-std::int64_t integer_arg(const VerbCall& call, std::size_t index, std::int64_t fallback) {
-  const std::int64_t* value = index < call.args.size() ? call.args[index].integer() : nullptr;
-  return value ? *value : fallback;
-}
-
 VerbSpec log_verb(CallEngineImpl& engine) {
   VerbSpec spec;
   spec.name = "log";
@@ -61,18 +56,73 @@ VerbSpec answer_verb(CallEngineImpl& engine) {
   return spec;
 }
 
+// A cause argument: a Q.850 number or a cause name ("user_busy").
+int cause_arg(const VerbCall& call, std::size_t index, int fallback) {
+  const ScriptValue& value = call.args[index];
+  if (value.is_nil()) return fallback;
+  if (const std::string* name = value.string()) {
+    if (const int c = cause::from_name(*name)) return c;
+    throw VerbArgumentError("unknown cause '" + *name + "' (a Q.850 number, or a name such as user_busy)");
+  }
+  const std::int64_t* number = value.integer();
+  if (!number) throw VerbArgumentError("cause must be a Q.850 number or a cause name");
+  if (*number < 1 || *number > 999)
+    throw VerbArgumentError("cause must be between 1 and 999, got " + std::to_string(*number));
+  return static_cast<int>(*number);
+}
+
+const char* const kCauseDoc = "Q.850 cause number or name (`user_busy`, `no_answer`, `subscriber_absent`, ...)";
+
 VerbSpec hangup_verb(CallEngineImpl& engine) {
   VerbSpec spec;
   spec.name = "hangup";
-  spec.params = {{"cause", ParamType::integer, true, "Q.850 cause, default 16 (normal clearing)"}};
+  spec.params = {{"cause", ParamType::any, true, std::string(kCauseDoc) + ", default 16 (normal clearing)"}};
   spec.returns = "`true`";
   spec.doc =
       "Ends the call: an unanswered caller is rejected with the cause, an answered one is hung up, and every "
       "other leg is cleared. The flow goes on (to tidy up); call verbs after it return `nil, \"hangup\"`.";
   spec.handler = [&engine](VerbCall& call) {
-    const std::int64_t c = integer_arg(call, 0, cause::normal_clearing);
-    if (c < 1 || c > 999) throw VerbArgumentError("cause must be between 1 and 999, got " + std::to_string(c));
-    engine.hangup_call(call.call_id, static_cast<int>(c));
+    engine.hangup_call(call.call_id, cause_arg(call, 0, cause::normal_clearing));
+    call.completion->resolve({true});
+  };
+  return spec;
+}
+
+VerbSpec reject_verb(CallEngineImpl& engine) {
+  VerbSpec spec;
+  spec.name = "reject";
+  spec.params = {{"cause", ParamType::any, false, kCauseDoc}};
+  spec.returns = "`true`, or `nil, \"answered\"` when the call was already answered, `nil, \"hangup\"` when it is over";
+  spec.doc =
+      "Refuses the unanswered caller with the cause (SIP: the matching final response, e.g. user_busy is 486) "
+      "and clears every other leg.";
+  spec.handler = [&engine](VerbCall& call) {
+    const int c = cause_arg(call, 0, cause::call_rejected);
+    const CallRecord* record = engine.find_call(call.call_id);
+    if (!record || record->caller_gone) return call.completion->reject("hangup");
+    if (record->answered != Clock::time_point{}) return call.completion->reject("answered");
+    engine.hangup_call(call.call_id, c);
+    call.completion->resolve({true});
+  };
+  return spec;
+}
+
+VerbSpec redirect_verb(CallEngineImpl& engine) {
+  VerbSpec spec;
+  spec.name = "redirect";
+  spec.params = {{"destination", ParamType::string, false, "where the caller should call instead (SIP: a URI or number)"}};
+  spec.returns = "`true`, or `nil, \"answered\"` / `nil, \"hangup\"` as for reject";
+  spec.doc =
+      "Refuses the unanswered caller by pointing it elsewhere (SIP 302 Moved Temporarily with the destination as "
+      "Contact). A number becomes a URI at the caller's own domain.";
+  spec.handler = [&engine](VerbCall& call) {
+    const std::string& destination = *call.args[0].string();
+    if (destination.empty() || destination.find_first_of("\r\n<>") != std::string::npos)
+      throw VerbArgumentError("destination must be a non-empty URI or number without <, > or line breaks");
+    const CallRecord* record = engine.find_call(call.call_id);
+    if (!record || record->caller_gone) return call.completion->reject("hangup");
+    if (record->answered != Clock::time_point{}) return call.completion->reject("answered");
+    engine.redirect_caller(call.call_id, destination);
     call.completion->resolve({true});
   };
   return spec;
@@ -155,6 +205,8 @@ void register_core_verbs(ServiceRegistry& registry, CallEngineImpl& engine) {
   registry.add_verb("core", sleep_verb(engine));
   registry.add_verb("core", answer_verb(engine));
   registry.add_verb("core", hangup_verb(engine));
+  registry.add_verb("core", reject_verb(engine));
+  registry.add_verb("core", redirect_verb(engine));
   registry.add_verb("core", dial_verb(engine));
   registry.reserve_verb(reserved("play",
                                  {{"files", ParamType::any, false, "a file name or a list of them"},

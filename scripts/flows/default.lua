@@ -7,12 +7,14 @@
 
 function on_call(call)
   log("call from " .. call.caller .. " to " .. call.callee)
+  -- Rings every phone the callee has registered at once (routing decides the targets).
   local ok, reason = dial(call.callee, { timeout = 30 })
   if not ok and reason ~= "hangup" then
     log("dial to " .. call.callee .. " failed: " .. reason)
-    -- Voicemail comes with the media issue; until then refuse with the matching cause.
-    local causes = { user_busy = 17, no_answer = 19, no_route = 1 }
-    hangup(causes[reason] or 41)
+    -- Voicemail comes with the media issue; until then refuse with the matching cause
+    -- (SIP: user_busy 486, no_answer 480, subscriber_absent 480, unallocated_number 404).
+    if reason == "routing_error" then reason = "temporary_failure" end
+    reject(reason)
   end
 end
 

@@ -12,7 +12,7 @@ class GoodDriver final : public ChannelDriver {
  public:
   std::string_view name() const override { return "good"; }
   void originate(LegId, const OriginateRequest&) override {}
-  void answer(LegId) override {}
+  void answer(LegId, const SessionDescription&) override {}
   void reject(LegId, int) override {}
   void hangup(LegId, int) override {}
 };

@@ -10,7 +10,7 @@ class HalfStartedDriver final : public junction::ChannelDriver {
  public:
   std::string_view name() const override { return "half_started"; }
   void originate(junction::LegId, const junction::OriginateRequest&) override {}
-  void answer(junction::LegId) override {}
+  void answer(junction::LegId, const junction::SessionDescription&) override {}
   void reject(junction::LegId, int) override {}
   void hangup(junction::LegId, int) override {}
 };

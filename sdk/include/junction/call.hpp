@@ -19,6 +19,14 @@ using LegId = std::uint64_t;
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+/// A session description (SDP for SIP) that Junction carries unchanged from one leg to its
+/// peer, so that media flows end to end (media bypass). Empty: none was sent.
+struct SessionDescription {
+  std::string content_type;  ///< "application/sdp"
+  std::string body;
+  bool empty() const { return body.empty(); }
+};
+
 struct Party {
   std::string number;        ///< "1001", "+4930123456"
   std::string display_name;  ///< may be empty
@@ -30,6 +38,12 @@ enum class LegEventType {
   answered,  ///< the far end (or, for an inbound leg, we) answered
   dtmf,      ///< a digit arrived
   hung_up,   ///< the leg ended; `cause` says why
+  /// The far end offers a new session on an established leg (a re-INVITE: hold, a new
+  /// address). The engine forwards it to the bridged peer and answers with answer_session().
+  session_offer,
+  /// The far end answered an offer sent with update_session(): `session` is its answer, or
+  /// empty with a `cause` when it refused.
+  session_answer,
 };
 
 struct LegEvent {
@@ -37,10 +51,21 @@ struct LegEvent {
   int cause = 0;       ///< Q.850 cause for hung_up (see cause.hpp)
   char digit = 0;      ///< for dtmf: '0'-'9', '*', '#', 'A'-'D'
   std::string reason;  ///< optional human-readable detail for logs
+  /// ringing/progress: early media, answered: the far end's answer, session_*: see there.
+  SessionDescription session;
 
-  static LegEvent ringing() { return make(LegEventType::ringing); }
-  static LegEvent progress() { return make(LegEventType::progress); }
-  static LegEvent answered() { return make(LegEventType::answered); }
+  static LegEvent ringing(SessionDescription early = {}) { return with(LegEventType::ringing, std::move(early)); }
+  static LegEvent progress(SessionDescription early = {}) { return with(LegEventType::progress, std::move(early)); }
+  static LegEvent answered(SessionDescription answer = {}) { return with(LegEventType::answered, std::move(answer)); }
+  static LegEvent session_offer(SessionDescription offer) {
+    return with(LegEventType::session_offer, std::move(offer));
+  }
+  /// `answer` empty: refused, with `cause`.
+  static LegEvent session_answer(SessionDescription answer, int cause = 0) {
+    LegEvent e = with(LegEventType::session_answer, std::move(answer));
+    e.cause = cause;
+    return e;
+  }
   static LegEvent hung_up(int cause, std::string reason = {}) {
     LegEvent e = make(LegEventType::hung_up);
     e.cause = cause;
@@ -59,6 +84,11 @@ struct LegEvent {
     e.type = type;
     return e;
   }
+  static LegEvent with(LegEventType type, SessionDescription session) {
+    LegEvent e = make(type);
+    e.session = std::move(session);
+    return e;
+  }
 };
 
 /// A new inbound call as a driver presents it to the engine.
@@ -66,6 +96,7 @@ struct IncomingCall {
   Party caller;
   Party callee;
   Headers headers;
+  SessionDescription offer;  ///< the caller's session offer; empty when it sent none
 };
 
 /// What the engine asks a driver to dial.
@@ -75,6 +106,7 @@ struct OriginateRequest {
   Party callee;
   Headers headers;
   std::chrono::milliseconds timeout{0};  ///< 0: no ring timeout of the driver's own
+  SessionDescription offer;              ///< the caller's offer, to pass on unchanged
 };
 
 /// A signalling technology. Implemented by plugins; registered through the Registrar.
@@ -89,11 +121,27 @@ class ChannelDriver {
   /// failures are reported as a hung_up event with a cause, never thrown.
   virtual void originate(LegId leg, const OriginateRequest& request) = 0;
 
-  /// Answer an inbound leg; the driver reports `answered` when done.
-  virtual void answer(LegId leg) = 0;
+  /// Answer an inbound leg with `session` (the callee's answer to the caller's offer; empty
+  /// when nobody supplied media yet). The driver reports `answered` when done.
+  virtual void answer(LegId leg, const SessionDescription& session) = 0;
+
+  /// Tell an inbound, unanswered caller that the callee is alerted; `early_media` non-empty
+  /// carries the callee's early session (SIP 183 instead of 180).
+  virtual void alert(LegId /*leg*/, const SessionDescription& /*early_media*/) {}
 
   /// Refuse an inbound leg that was not answered (e.g. SIP final response).
   virtual void reject(LegId leg, int cause) = 0;
+
+  /// Refuse an inbound, unanswered leg by pointing the caller elsewhere (SIP 302 with
+  /// `destination` as Contact). Drivers that cannot redirect reject with no_route.
+  virtual void redirect(LegId leg, const std::string& /*destination*/) { reject(leg, 3); }
+
+  /// Send a new session offer on an established leg (SIP re-INVITE). Returns false when the
+  /// driver cannot; otherwise it reports a `session_answer` event later.
+  virtual bool update_session(LegId /*leg*/, const SessionDescription& /*offer*/) { return false; }
+
+  /// Answer the far end's `session_offer` with `answer`, or refuse it (empty, with `cause`).
+  virtual void answer_session(LegId /*leg*/, const SessionDescription& /*answer*/, int /*cause*/) {}
 
   /// End a leg in any state. The driver must not report further events for it.
   virtual void hangup(LegId leg, int cause) = 0;

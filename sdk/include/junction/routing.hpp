@@ -22,6 +22,9 @@ struct RouteDecision {
   enum class Mode { sequential, parallel };
   std::vector<std::string> targets;  ///< empty: this strategy has no route
   Mode mode = Mode::sequential;
+  /// With no targets: non-zero when the strategy knows the number but cannot reach it now
+  /// (e.g. subscriber_absent for a user with no registered phone). Ends the search.
+  int refusal_cause = 0;
 };
 
 /// A routing strategy (Lua rules, prefix tables, least cost ...). Runs on the call loop and

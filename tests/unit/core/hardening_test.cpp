@@ -131,7 +131,7 @@ class SyncDriver final : public ChannelDriver {
     if (request.destination == "fail") engine_.leg_event(leg, LegEvent::hung_up(cause::user_busy));
     if (request.destination == "answer") engine_.leg_event(leg, LegEvent::answered());
   }
-  void answer(LegId) override {}
+  void answer(LegId, const SessionDescription&) override {}
   void reject(LegId, int) override {}
   void hangup(LegId leg, int c) override { hung_up[leg] = c; }
   std::map<LegId, int> hung_up;
