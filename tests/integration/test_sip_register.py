@@ -15,7 +15,7 @@ SIPP = "/usr/bin/sipp"
 
 
 SIP_TEST_SETTINGS = """      realm: test.local
-      registrar: { algorithms: [md5] }   # SIPp 3.6 answers MD5 challenges only
+      digest_algorithms: [md5]   # SIPp 3.6 answers MD5 challenges only
       auth_throttle: { max_failures: 3, window_s: 60, block_s: 600 }
 """
 

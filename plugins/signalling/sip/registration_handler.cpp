@@ -4,35 +4,6 @@
 
 namespace junction::sip {
 
-std::vector<DigestAlgorithm> RegistrationHandler::algorithms_for(const User* user) const {
-  if (!user || user->sip_auth_algorithms.empty()) return policy_.algorithms;
-  std::vector<DigestAlgorithm> allowed;
-  for (const auto& name : user->sip_auth_algorithms)
-    allowed.push_back(name == "sha256" ? DigestAlgorithm::sha256 : DigestAlgorithm::md5);
-  return allowed;
-}
-
-RegisterResponse RegistrationHandler::challenge(const User* user, bool stale,
-                                                std::chrono::system_clock::time_point now) const {
-  RegisterResponse response;
-  response.status = 401;
-  response.reason = "Unauthorized";
-  response.www_authenticate = auth_.challenges(algorithms_for(user), stale, now);
-  response.log_detail = stale ? "challenged again (stale nonce)" : "challenged";
-  return response;
-}
-
-RegisterResponse RegistrationHandler::refuse(const RegisterRequest& request, int status, std::string reason,
-                                             std::string detail, AuthThrottle::Clock::time_point steady_now) {
-  RegisterResponse response;
-  response.status = status;
-  response.reason = std::move(reason);
-  response.log_detail = std::move(detail);
-  if (status == 403 && throttle_.failed(request.source_address, steady_now))
-    response.log_detail += "; source " + request.source_address + " blocked";
-  return response;
-}
-
 RegisterResponse RegistrationHandler::listing(const std::vector<ContactBinding>& bindings,
                                               std::chrono::system_clock::time_point now) {
   RegisterResponse response;
@@ -45,13 +16,6 @@ RegisterResponse RegistrationHandler::listing(const std::vector<ContactBinding>&
 
 RegisterResponse RegistrationHandler::handle(const RegisterRequest& request, std::chrono::system_clock::time_point now,
                                              AuthThrottle::Clock::time_point steady_now) {
-  if (throttle_.blocked(request.source_address, steady_now)) {
-    RegisterResponse response;
-    response.status = 403;
-    response.reason = "Forbidden";
-    response.log_detail = "source " + request.source_address + " is blocked after repeated failures";
-    return response;
-  }
   if (request.aor_user.empty()) {
     RegisterResponse response;
     response.status = 400;
@@ -60,34 +24,21 @@ RegisterResponse RegistrationHandler::handle(const RegisterRequest& request, std
     return response;
   }
 
-  // Authentication. Unknown users are challenged like known ones (with the default algorithms),
-  // so the answers do not tell an attacker which extensions exist.
-  const User* user = directory_.find(request.aor_user);
-  if (!request.credentials) return challenge(user, false, now);
-  const DigestCredentials& credentials = *request.credentials;
-  if (!user || user->sip_password.empty())
-    return refuse(request, 403, "Forbidden", "unknown user or no SIP password: " + request.aor_user, steady_now);
-  if (credentials.username != request.aor_user)
-    return refuse(request, 403, "Forbidden", "user " + credentials.username + " may not register " + request.aor_user,
-                  steady_now);
-  switch (auth_.verify(credentials, "REGISTER", user->sip_password, algorithms_for(user), now)) {
-    case DigestAuthenticator::Verdict::ok:
-      break;
-    case DigestAuthenticator::Verdict::stale:
-      return challenge(user, true, now);
-    case DigestAuthenticator::Verdict::wrong:
-      return refuse(request, 403, "Forbidden", "wrong password for " + request.aor_user, steady_now);
-    case DigestAuthenticator::Verdict::not_allowed:
-      return refuse(request, 403, "Forbidden", "digest algorithm not allowed for " + request.aor_user, steady_now);
-    case DigestAuthenticator::Verdict::malformed: {
-      RegisterResponse response;
-      response.status = 400;
-      response.reason = "Bad Request";
-      response.log_detail = "malformed Authorization header";
-      return response;
+  const AuthDecision auth =
+      auth_.check(request.aor_user, request.credentials, "REGISTER", request.source_address, now, steady_now);
+  if (auth.kind != AuthDecision::Kind::accepted) {
+    RegisterResponse response;
+    response.log_detail = auth.detail;
+    if (auth.kind == AuthDecision::Kind::challenge) {
+      response.status = 401;
+      response.reason = "Unauthorized";
+      response.www_authenticate = auth.challenges;
+    } else {
+      response.status = auth.status;
+      response.reason = auth.reason;
     }
+    return response;
   }
-  throttle_.succeeded(request.source_address);
 
   // A query: no Contact, answer with what is bound.
   if (request.contacts.empty()) {

@@ -9,10 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "auth_throttle.hpp"
-#include "digest_auth.hpp"
-#include "junction/directory.hpp"
 #include "junction/location.hpp"
+#include "request_authenticator.hpp"
 
 namespace junction::sip {
 
@@ -47,32 +45,23 @@ struct RegistrarPolicy {
   std::chrono::seconds max_expires{3600};
   std::chrono::seconds default_expires{3600};
   std::size_t max_contacts_per_user = 10;
-  std::vector<DigestAlgorithm> algorithms{DigestAlgorithm::sha256, DigestAlgorithm::md5};
 };
 
 class RegistrationHandler {
  public:
-  RegistrationHandler(const Directory& directory, LocationService& location, DigestAuthenticator& authenticator,
-                      AuthThrottle& throttle, RegistrarPolicy policy)
-      : directory_(directory), location_(location), auth_(authenticator), throttle_(throttle), policy_(policy) {}
+  RegistrationHandler(LocationService& location, RequestAuthenticator& authenticator, RegistrarPolicy policy)
+      : location_(location), auth_(authenticator), policy_(policy) {}
 
   RegisterResponse handle(const RegisterRequest& request, std::chrono::system_clock::time_point now,
                           AuthThrottle::Clock::time_point steady_now);
 
  private:
-  /// The user's own policy (users[].sip_auth), else the registrar's.
-  std::vector<DigestAlgorithm> algorithms_for(const User* user) const;
-  RegisterResponse challenge(const User* user, bool stale, std::chrono::system_clock::time_point now) const;
-  RegisterResponse refuse(const RegisterRequest& request, int status, std::string reason, std::string detail,
-                          AuthThrottle::Clock::time_point steady_now);
   /// A 200 listing `bindings` with the seconds each has left.
   static RegisterResponse listing(const std::vector<ContactBinding>& bindings,
                                   std::chrono::system_clock::time_point now);
 
-  const Directory& directory_;
   LocationService& location_;
-  DigestAuthenticator& auth_;
-  AuthThrottle& throttle_;
+  RequestAuthenticator& auth_;
   RegistrarPolicy policy_;
 };
 

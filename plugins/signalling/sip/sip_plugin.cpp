@@ -27,7 +27,8 @@ struct SipState {
       : host(host),
         authenticator(settings.realm, random_secret(), settings.nonce_lifetime),
         throttle(settings.throttle),
-        registrar(host.directory(), host.location(), authenticator, throttle, settings.registrar),
+        request_auth(host.directory(), authenticator, throttle, settings.algorithms),
+        registrar(host.location(), request_auth, settings.registrar),
         registered(
             host.metrics().counter("junction_sip_register_total", "REGISTER requests by answer", {{"status", "200"}})),
         challenged(
@@ -40,6 +41,7 @@ struct SipState {
   Host& host;
   DigestAuthenticator authenticator;  // the three below: call loop only
   AuthThrottle throttle;
+  RequestAuthenticator request_auth;
   RegistrationHandler registrar;
   SofiaLoop sofia;
   std::unique_ptr<NtaStack> stack;  // sofia thread only

@@ -22,8 +22,10 @@ ConfigSchema sip_config_schema() {
                         {"max_expires", S::integer(1, 604800).with_default("3600")},
                         {"default_expires", S::integer(1, 604800).with_default("3600")},
                         {"max_contacts", S::integer(1, 100).with_default("10")},
-                        {"algorithms", S::list(S::one_of({"sha256", "md5"})).with_doc("default [sha256, md5]")},
                     })},
+      {"digest_algorithms", S::list(S::one_of({"sha256", "md5"}))
+                                .with_doc("challenges offered to REGISTER and INVITE, strongest first; default "
+                                          "[sha256, md5]; users[].sip_auth overrides per user")},
       {"auth_throttle", S::map({
                             {"max_failures", S::integer(1, 1000).with_default("5")},
                             {"window_s", S::integer(1, 86400).with_default("60")},
@@ -69,11 +71,11 @@ SipSettings read_sip_settings(const ConfigNode& block) {
       settings.registrar.default_expires > settings.registrar.max_expires)
     throw ConfigError(registrar.mark(), registrar.path(),
                       "default_expires must lie between min_expires and max_expires");
-  if (const ConfigNode* algorithms = registrar.find("algorithms")) {
-    settings.registrar.algorithms.clear();
+  if (const ConfigNode* algorithms = block.find("digest_algorithms")) {
+    settings.algorithms.clear();
     for (const ConfigNode& item : algorithms->items())
-      settings.registrar.algorithms.push_back(item.text() == "sha256" ? DigestAlgorithm::sha256 : DigestAlgorithm::md5);
-    if (settings.registrar.algorithms.empty())
+      settings.algorithms.push_back(item.text() == "sha256" ? DigestAlgorithm::sha256 : DigestAlgorithm::md5);
+    if (settings.algorithms.empty())
       throw ConfigError(algorithms->mark(), algorithms->path(), "at least one algorithm is needed");
   }
   const ConfigNode& throttle = section(block, "auth_throttle");

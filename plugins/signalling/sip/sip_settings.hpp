@@ -21,6 +21,7 @@ struct SipSettings {
   std::string realm;
   std::vector<ListenAddress> listen;
   RegistrarPolicy registrar;
+  std::vector<DigestAlgorithm> algorithms{DigestAlgorithm::sha256, DigestAlgorithm::md5};
   AuthThrottlePolicy throttle;
   std::chrono::seconds nonce_lifetime{300};
 };

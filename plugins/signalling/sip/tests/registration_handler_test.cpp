@@ -60,8 +60,9 @@ class RegistrationTest : public ::testing::Test {
   LocationRegistry location_{loop_, workers_, logger_, metrics_, [this] { return now_; }};
   DigestAuthenticator authenticator_{"junction", "secret", 300s};
   AuthThrottle throttle_{{3, 60s, 600s, 1000}};
-  RegistrationHandler handler_{directory_, location_, authenticator_, throttle_,
-                               RegistrarPolicy{60s, 3600s, 3600s, 2, {DigestAlgorithm::sha256, DigestAlgorithm::md5}}};
+  RequestAuthenticator request_auth_{
+      directory_, authenticator_, throttle_, {DigestAlgorithm::sha256, DigestAlgorithm::md5}};
+  RegistrationHandler handler_{location_, request_auth_, RegistrarPolicy{60s, 3600s, 3600s, 2}};
 };
 
 TEST_F(RegistrationTest, UnauthenticatedRegisterIsChallengedWithBothAlgorithms) {

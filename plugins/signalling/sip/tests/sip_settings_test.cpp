@@ -25,7 +25,7 @@ TEST(SipSettings, DefaultsListenOnLoopbackUdpAndTcp) {
   EXPECT_EQ(s.listen[1].transport, "tcp");
   EXPECT_EQ(s.listen[1].port, 5060);
   EXPECT_EQ(s.registrar.min_expires, std::chrono::seconds(60));
-  EXPECT_EQ(s.registrar.algorithms.size(), 2u);
+  EXPECT_EQ(s.algorithms.size(), 2u);
   EXPECT_EQ(s.throttle.max_failures, 5);
 }
 
@@ -43,7 +43,7 @@ TEST(SipSettings, InconsistentValuesAreRefused) {
   EXPECT_THROW(settings("registrar:\n  min_expires: 600\n  max_expires: 60\n"), ConfigError);
   EXPECT_THROW(settings("listen:\n  - transport: tls\n    port: 5061\n"), ConfigError);
   EXPECT_THROW(settings("listen:\n  - port: 5070\n  - port: 5070\n"), ConfigError);
-  EXPECT_THROW(settings("registrar:\n  algorithms: []\n"), ConfigError);
+  EXPECT_THROW(settings("digest_algorithms: []\n"), ConfigError);
 }
 
 }  // namespace
