@@ -4,14 +4,12 @@ bad passwords, the toll-fraud throttle, and registrations that survive a restart
 import os
 import re
 import socket
-import subprocess
 import time
 import unittest
 
 import junction_harness as h
+import sipp_peers
 
-SCENARIOS = os.path.join(h.source_dir(), "tests", "sip")
-SIPP = "/usr/bin/sipp"
 
 
 SIP_TEST_SETTINGS = """      realm: test.local
@@ -20,7 +18,7 @@ SIP_TEST_SETTINGS = """      realm: test.local
 """
 
 
-@unittest.skipUnless(os.path.exists(SIPP), "sipp (Debian sip-tester) is not installed")
+@unittest.skipUnless(sipp_peers.available(), "sipp (Debian sip-tester) is not installed")
 class SipRegisterTest(unittest.TestCase):
     def setUp(self):
         self.sandbox = h.Sandbox(self)
@@ -30,19 +28,8 @@ class SipRegisterTest(unittest.TestCase):
 
     def register(self, password, expect, user="1001", expires=600, scenario="register_auth.xml"):
         """Runs one SIPp registration; returns True when the scenario saw `expect`."""
-        # SIPp does not substitute keys in <recv response=...>: specialise the template.
-        with open(os.path.join(SCENARIOS, scenario), encoding="ascii") as f:
-            scenario_text = f.read().replace('response="[expect]"', f'response="{expect}"')
-        scenario_path = os.path.join(self.sandbox.dir, f"{expect}_{scenario}")
-        with open(scenario_path, "w", encoding="ascii") as f:
-            f.write(scenario_text)
-        args = [SIPP, f"127.0.0.1:{self.sip_port}", "-sf", scenario_path,
-                "-key", "user", user, "-key", "auth_pass", password,
-                "-key", "expires", str(expires), "-m", "1", "-i", "127.0.0.1", "-p", str(h.free_port()),
-                "-cp", str(h.free_port()), "-recv_timeout", "5000", "-timeout", "15", "-nostdin"]
-        result = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=30,
-                                cwd=self.sandbox.dir)
-        return result.returncode == 0
+        return sipp_peers.register(self.sandbox, self.sip_port, user, password, expect=expect, expires=expires,
+                                   scenario=scenario)
 
     def test_good_password_registers_and_is_restored_after_restart(self):
         self.assertTrue(self.register("change-me-1001", 200), self.daemon.log())

@@ -71,7 +71,8 @@ std::string url_of(const ListenAddress& listen) {
 
 }  // namespace
 
-NtaStack::NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, RegisterHandler on_register)
+NtaStack::NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, RegisterHandler on_register,
+                   CallSignalling::Events call_events)
     : on_register_(std::move(on_register)) {
   if (listen.empty()) throw std::runtime_error("sip: no listen address");
   for (const ListenAddress& address : listen) {
@@ -96,10 +97,12 @@ NtaStack::NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, Re
       throw std::runtime_error("sip: cannot listen on " + url + ": " + std::strerror(error));
     }
   }
+  calls_ = std::make_unique<CallSignalling>(agent_, listen, std::move(call_events));
 }
 
 NtaStack::~NtaStack() {
   for (msg_t* msg : pending_) nta_msg_treply(agent_, msg, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
+  calls_.reset();  // its dialogs hold nta handles of the agent
   nta_agent_destroy(agent_);
 }
 
@@ -119,10 +122,20 @@ void NtaStack::on_message(msg_t* msg, const void* parsed) {
     case sip_method_options:
       nta_msg_treply(agent_, msg, SIP_200_OK, TAG_END());
       return;
-    case sip_method_ack:
-      msg_destroy(msg);
+    case sip_method_invite:
+      calls_->on_invite(msg, sip, source_of(msg, sip));
       return;
-    default:  // calls come with the call-handling part of the plugin
+    case sip_method_ack:
+      msg_destroy(msg);  // for a response sent statelessly, or a transaction already gone
+      return;
+    case sip_method_cancel:
+    case sip_method_bye:
+    case sip_method_prack:
+    case sip_method_update:
+    case sip_method_info:
+      nta_msg_treply(agent_, msg, SIP_481_NO_TRANSACTION, TAG_END());  // no such call or transaction
+      return;
+    default:
       nta_msg_treply(agent_, msg, SIP_501_NOT_IMPLEMENTED, TAG_END());
       return;
   }

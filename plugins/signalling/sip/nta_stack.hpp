@@ -1,13 +1,16 @@
 // The SIP transaction layer (sofia's nta) for the plugin: listens on the configured
-// transports and hands REGISTERs to the registrar. Lives on the sofia thread only.
+// transports, hands REGISTERs to the registrar and INVITEs to call signalling. Lives on the
+// sofia thread only.
 // Why nta and not nua, and why REGISTER is answered without a server transaction (like
 // Kamailio's registrar: a retransmission is simply answered again): docs/sip-layer-choice.md.
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <set>
 #include <vector>
 
+#include "call_signalling.hpp"
 #include "registration_handler.hpp"
 #include "sip_settings.hpp"
 
@@ -25,13 +28,16 @@ class NtaStack {
   using RegisterHandler = std::function<void(Pending request_message, RegisterRequest request)>;
 
   /// Binds every listen address. Throws std::runtime_error("sip: cannot listen on ...").
-  NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, RegisterHandler on_register);
+  NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, RegisterHandler on_register,
+           CallSignalling::Events call_events);
   ~NtaStack();  // answers what is still pending with 503 and destroys the agent
   NtaStack(const NtaStack&) = delete;
   NtaStack& operator=(const NtaStack&) = delete;
 
   /// Answers a pending REGISTER. Unknown ones are ignored.
   void reply(Pending request_message, const RegisterResponse& response);
+
+  CallSignalling& calls() { return *calls_; }
 
   /// Called by sofia for every message no transaction takes (public for the C callback).
   void on_message(msg_s* msg, const void* sip);
@@ -40,6 +46,7 @@ class NtaStack {
   nta_agent_s* agent_ = nullptr;
   RegisterHandler on_register_;
   std::set<msg_s*> pending_;
+  std::unique_ptr<CallSignalling> calls_;
 };
 
 }  // namespace junction::sip

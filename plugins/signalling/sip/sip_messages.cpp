@@ -86,6 +86,53 @@ MessageSource source_of(msg_s* msg, const sip_s* sip) {
   return source;
 }
 
+static std::optional<DigestCredentials> digest_credentials(const msg_auth_t* au) {
+  for (; au; au = au->au_next) {
+    if (!au->au_scheme || strcasecmp(au->au_scheme, "Digest") != 0) continue;
+    DigestCredentials c;
+    c.username = param(au->au_params, "username");
+    c.realm = param(au->au_params, "realm");
+    c.nonce = param(au->au_params, "nonce");
+    c.uri = param(au->au_params, "uri");
+    c.response = param(au->au_params, "response");
+    c.algorithm = param(au->au_params, "algorithm");
+    c.qop = param(au->au_params, "qop");
+    c.nc = param(au->au_params, "nc");
+    c.cnonce = param(au->au_params, "cnonce");
+    c.opaque = param(au->au_params, "opaque");
+    return c;
+  }
+  return std::nullopt;
+}
+
+SessionDescription body_of(const sip_s* sip) {
+  SessionDescription body;
+  if (!sip->sip_payload || !sip->sip_payload->pl_data || sip->sip_payload->pl_len == 0) return body;
+  body.body.assign(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+  body.content_type = sip->sip_content_type && sip->sip_content_type->c_type ? sip->sip_content_type->c_type
+                                                                            : "application/sdp";
+  return body;
+}
+
+InviteRequest to_invite_request(const sip_s* sip, const MessageSource& source) {
+  InviteRequest request;
+  request.call_id = sip->sip_call_id ? text(sip->sip_call_id->i_id) : "";
+  if (sip->sip_from) {
+    request.from_user = text(sip->sip_from->a_url->url_user);
+    request.from_display = text(sip->sip_from->a_display);
+    if (request.from_display.size() >= 2 && request.from_display.front() == '"' && request.from_display.back() == '"')
+      request.from_display = request.from_display.substr(1, request.from_display.size() - 2);
+  }
+  if (sip->sip_request) request.request_user = text(sip->sip_request->rq_url->url_user);
+  request.source_address = source.address;
+  request.received = source.transport_address;
+  if (sip->sip_user_agent) request.headers.emplace_back("User-Agent", text(sip->sip_user_agent->g_string));
+  request.headers.emplace_back("Call-ID", request.call_id);
+  request.offer = body_of(sip);
+  request.credentials = digest_credentials(sip->sip_proxy_authorization);
+  return request;
+}
+
 RegisterRequest to_register_request(const sip_s* sip, const MessageSource& source) {
   RegisterRequest request;
   if (sip->sip_to) request.aor_user = text(sip->sip_to->a_url->url_user);
@@ -101,22 +148,7 @@ RegisterRequest to_register_request(const sip_s* sip, const MessageSource& sourc
   request.source_address = source.address;
   request.received = source.transport_address;
   if (sip->sip_user_agent) request.user_agent = text(sip->sip_user_agent->g_string);
-  for (const msg_auth_t* au = sip->sip_authorization; au; au = au->au_next) {
-    if (!au->au_scheme || strcasecmp(au->au_scheme, "Digest") != 0) continue;
-    DigestCredentials c;
-    c.username = param(au->au_params, "username");
-    c.realm = param(au->au_params, "realm");
-    c.nonce = param(au->au_params, "nonce");
-    c.uri = param(au->au_params, "uri");
-    c.response = param(au->au_params, "response");
-    c.algorithm = param(au->au_params, "algorithm");
-    c.qop = param(au->au_params, "qop");
-    c.nc = param(au->au_params, "nc");
-    c.cnonce = param(au->au_params, "cnonce");
-    c.opaque = param(au->au_params, "opaque");
-    request.credentials = std::move(c);
-    break;
-  }
+  request.credentials = digest_credentials(sip->sip_authorization);
   return request;
 }
 

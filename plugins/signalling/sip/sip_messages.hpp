@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "invite_request.hpp"
 #include "registration_handler.hpp"
 
 struct msg_s;
@@ -20,6 +21,12 @@ MessageSource source_of(msg_s* msg, const sip_s* sip);
 
 /// The REGISTER's contents as the registrar needs them.
 RegisterRequest to_register_request(const sip_s* sip, const MessageSource& source);
+
+/// The INVITE's contents as call handling needs them.
+InviteRequest to_invite_request(const sip_s* sip, const MessageSource& source);
+
+/// The message body with its Content-Type (empty when there is none).
+SessionDescription body_of(const sip_s* sip);
 
 /// Extra header lines for the response ("Name: value" joined by CRLF), or "" when none.
 std::string response_headers(const RegisterResponse& response);

@@ -1,5 +1,6 @@
-// Plugin "sip": SIP over sofia-sip's transaction layer. This part: the registrar (digest
-// authentication, toll-fraud throttle, location service). Calls follow (issue 3).
+// Plugin "sip": SIP over sofia-sip's transaction layer: the registrar (digest authentication,
+// toll-fraud throttle, location service), the "sip" channel driver (calls as a B2BUA with the
+// SDP passed through) and the "registered_users" routing strategy.
 #include <openssl/rand.h>
 
 #include <atomic>
@@ -7,7 +8,9 @@
 
 #include "junction/junction.hpp"
 #include "nta_stack.hpp"
+#include "registered_users_routing.hpp"
 #include "registration_handler.hpp"
+#include "sip_channel_driver.hpp"
 #include "sip_settings.hpp"
 #include "sofia_loop.hpp"
 
@@ -45,6 +48,7 @@ struct SipState {
   RegistrationHandler registrar;
   SofiaLoop sofia;
   std::unique_ptr<NtaStack> stack;  // sofia thread only
+  std::weak_ptr<SipChannelDriver> driver;  // call loop only; owned by the registrar and the engine's legs
   std::atomic<bool> stopped{false};
   Counter& registered;
   Counter& challenged;
@@ -75,9 +79,34 @@ class SipPlugin final : public Plugin {
       state->host.executor().post(
           [state, transaction, request = std::move(request)] { decide(state, transaction, request); });
     };
-    state_->sofia.start([state = state_.get(), listen = settings_.listen, on_register](su_root_s* root) {
-      state->stack = std::make_unique<NtaStack>(root, listen, on_register);
-    });
+    // Sofia-side work for the driver runs on the sofia thread, in order, while the stack exists.
+    auto to_sofia = [weak](std::function<void(CallSignalling&)> command) {
+      auto state = weak.lock();
+      if (!state || state->stopped) return;
+      state->sofia.post([state, command = std::move(command)] {
+        if (state->stack) command(state->stack->calls());
+      });
+    };
+    auto driver = std::make_shared<SipChannelDriver>(host.calls(), host.location(), state_->request_auth,
+                                                     host.logger(), host.metrics(), to_sofia, state_);
+    state_->driver = driver;
+    CallSignalling::Events events;
+    events.incoming = [weak](std::shared_ptr<SipDialog> dialog, InviteRequest request) {
+      on_call_loop(weak, [dialog, request = std::move(request)](SipChannelDriver& driver) mutable {
+        driver.on_incoming(dialog, std::move(request));
+      });
+    };
+    events.event = [weak](std::shared_ptr<SipDialog> dialog, LegEvent event) {
+      on_call_loop(weak, [dialog, event = std::move(event)](SipChannelDriver& driver) mutable {
+        driver.on_event(dialog, std::move(event));
+      });
+    };
+    state_->sofia.start(
+        [state = state_.get(), listen = settings_.listen, on_register, events = std::move(events)](su_root_s* root) {
+          state->stack = std::make_unique<NtaStack>(root, listen, on_register, events);
+        });
+    host.registrar().add_channel_driver(driver);
+    host.registrar().add_routing_strategy(std::make_shared<RegisteredUsersRouting>(host.directory(), host.location()));
     refresh_blocked_gauge(weak);
     std::string where;
     for (const auto& l : settings_.listen) where += " " + l.transport + ":" + l.address + ":" + std::to_string(l.port);
@@ -97,6 +126,16 @@ class SipPlugin final : public Plugin {
   }
 
  private:
+  // From the sofia thread: runs `work` with the driver on the call loop, if both still exist.
+  template <class Work>
+  static void on_call_loop(const std::weak_ptr<SipState>& weak, Work work) {
+    auto state = weak.lock();
+    if (!state) return;
+    state->host.executor().post([state, work = std::move(work)]() mutable {
+      if (auto driver = state->driver.lock()) work(*driver);
+    });
+  }
+
   // On the call loop: the registrar decides, the answer goes back to the sofia thread.
   static void decide(const std::shared_ptr<SipState>& state, NtaStack::Pending transaction,
                      const RegisterRequest& request) {
@@ -128,5 +167,5 @@ class SipPlugin final : public Plugin {
 }  // namespace junction::sip
 
 JUNCTION_PLUGIN(junction::sip::SipPlugin, "sip", "0.1.0",
-                "SIP over sofia-sip: registrar with digest authentication (calls and trunks to follow)",
+                "SIP over sofia-sip: registrar with digest authentication, calls as a B2BUA with media bypass",
                 JUNCTION_REQUIRES(), JUNCTION_OPTIONAL(), &junction::sip::sip_config_schema);

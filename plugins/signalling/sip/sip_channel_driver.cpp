@@ -1,0 +1,183 @@
+#include "sip_channel_driver.hpp"
+
+#include <chrono>
+
+#include "junction/cause.hpp"
+
+namespace junction::sip {
+
+namespace {
+// The host of "udp:203.0.113.7:40612" or of "sip:1001@192.168.1.20:5062;transport=tcp".
+std::string host_of(const std::string& text, std::size_t start) {
+  if (start < text.size() && text[start] == '[') return text.substr(start, text.find(']', start) + 1 - start);
+  return text.substr(start, text.find_first_of(":;>", start) - start);
+}
+
+// A phone behind NAT registers a Contact with its private address; requests must go to the
+// address its REGISTER came from instead. A Contact on the source's own host is trusted
+// (phones may send from another port than the one they listen on).
+// "udp:203.0.113.7:40612" -> "sip:203.0.113.7:40612;transport=udp", or "" to use the Contact.
+std::string route_from_received(const std::string& received, const std::string& contact) {
+  const auto colon = received.find(':');
+  if (colon == std::string::npos || colon + 1 >= received.size()) return {};
+  const auto at = contact.find('@');
+  const auto host_start = at != std::string::npos ? at + 1 : contact.find(':') + 1;
+  if (host_of(received, colon + 1) == host_of(contact, host_start)) return {};
+  return "sip:" + received.substr(colon + 1) + ";transport=" + received.substr(0, colon);
+}
+
+std::string quoted(const std::string& display) {
+  std::string out = "\"";
+  for (char c : display) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c != '\r' && c != '\n') out += c;
+  }
+  return out + "\" ";
+}
+}  // namespace
+
+SipChannelDriver::SipChannelDriver(CallEngine& engine, LocationService& location, RequestAuthenticator& auth,
+                                   Logger& logger, Metrics& metrics, ToSofia to_sofia,
+                                   std::shared_ptr<void> keep_alive)
+    : engine_(engine),
+      location_(location),
+      auth_(auth),
+      logger_(logger),
+      to_sofia_(std::move(to_sofia)),
+      keep_alive_(std::move(keep_alive)),
+      calls_accepted_(metrics.counter("junction_sip_invite_total", "Initial INVITEs by outcome", {{"outcome", "accepted"}})),
+      calls_challenged_(
+          metrics.counter("junction_sip_invite_total", "Initial INVITEs by outcome", {{"outcome", "challenged"}})),
+      calls_refused_(metrics.counter("junction_sip_invite_total", "Initial INVITEs by outcome", {{"outcome", "refused"}})) {}
+
+void SipChannelDriver::on_incoming(const std::shared_ptr<SipDialog>& dialog, InviteRequest request) {
+  const AuthDecision auth = auth_.check(request.from_user, request.credentials, "INVITE", request.source_address,
+                                        std::chrono::system_clock::now(), AuthThrottle::Clock::now());
+  if (auth.kind != AuthDecision::Kind::accepted) {
+    int status = auth.status;
+    std::string reason = auth.reason;
+    std::string headers;
+    if (auth.kind == AuthDecision::Kind::challenge) {
+      calls_challenged_.add();
+      status = 407;
+      reason = "Proxy Authentication Required";
+      for (const auto& challenge : auth.challenges)
+        headers += (headers.empty() ? "" : "\r\n") + std::string("Proxy-Authenticate: ") + challenge;
+    } else {
+      calls_refused_.add();
+      logger_.warn("INVITE from " + request.from_user + " (" + request.received + ") to " + request.request_user +
+                   ": " + std::to_string(status) + " " + auth.detail);
+    }
+    to_sofia_([dialog, status, reason, headers](CallSignalling& calls) { calls.refuse(dialog, status, reason, headers); });
+    return;
+  }
+  calls_accepted_.add();
+  IncomingCall call;
+  call.caller.number = auth.user->extension;
+  call.caller.display_name = auth.user->display_name.empty() ? request.from_display : auth.user->display_name;
+  call.callee.number = request.request_user;
+  call.headers = std::move(request.headers);
+  call.headers.emplace_back("X-Received", request.received);
+  call.offer = std::move(request.offer);
+  const LegId leg = engine_.incoming(*this, std::move(call));
+  dialog->leg = leg;
+  legs_.emplace(leg, dialog);
+}
+
+void SipChannelDriver::on_event(const std::shared_ptr<SipDialog>& dialog, LegEvent event) {
+  const LegId leg = dialog->leg;
+  if (leg == 0 || !legs_.count(leg)) return;  // the engine is done with it
+  switch (event.type) {
+    case LegEventType::answered:
+      dialog->established = true;
+      break;
+    case LegEventType::session_answer:
+      dialog->offer_pending = false;
+      break;
+    case LegEventType::hung_up:
+      release(leg);
+      break;
+    default:
+      break;
+  }
+  engine_.leg_event(leg, std::move(event));
+}
+
+std::shared_ptr<SipDialog> SipChannelDriver::dialog_of(LegId leg) const {
+  auto it = legs_.find(leg);
+  return it == legs_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<SipDialog> SipChannelDriver::release(LegId leg) {
+  auto it = legs_.find(leg);
+  if (it == legs_.end()) return nullptr;
+  auto dialog = std::move(it->second);
+  legs_.erase(it);
+  dialog->leg = 0;
+  return dialog;
+}
+
+std::string SipChannelDriver::route_for(const std::string& number, const std::string& uri) const {
+  for (const ContactBinding& binding : location_.lookup(number))
+    if (binding.contact == uri) return route_from_received(binding.received, binding.contact);
+  return {};
+}
+
+void SipChannelDriver::originate(LegId leg, const OriginateRequest& request) {
+  std::string uri = request.destination;
+  if (uri.rfind("sip:", 0) != 0 && uri.rfind("sips:", 0) != 0) uri = "sip:" + uri;
+  if (uri.find_first_of(" \r\n<>\"") != std::string::npos) {
+    engine_.leg_event(leg, LegEvent::hung_up(cause::invalid_number_format, "not a SIP URI: " + request.destination));
+    return;
+  }
+  auto dialog = std::make_shared<SipDialog>();
+  dialog->leg = leg;
+  legs_.emplace(leg, dialog);
+  OutboundInvite invite;
+  invite.request_uri = uri;
+  invite.route = route_for(request.callee.number, uri);
+  const std::string& domain = auth_.realm();
+  invite.from = (request.caller.display_name.empty() ? std::string{} : quoted(request.caller.display_name)) +
+                "<sip:" + request.caller.number + "@" + domain + ">";
+  invite.to = "<sip:" + request.callee.number + "@" + domain + ">";
+  invite.offer = request.offer;
+  to_sofia_([dialog, invite = std::move(invite)](CallSignalling& calls) { calls.originate(dialog, invite); });
+}
+
+void SipChannelDriver::answer(LegId leg, const SessionDescription& session) {
+  if (auto dialog = dialog_of(leg))
+    to_sofia_([dialog, session](CallSignalling& calls) { calls.answer(dialog, session); });
+}
+
+void SipChannelDriver::alert(LegId leg, const SessionDescription& early_media) {
+  if (auto dialog = dialog_of(leg))
+    to_sofia_([dialog, early_media](CallSignalling& calls) { calls.alert(dialog, early_media); });
+}
+
+void SipChannelDriver::reject(LegId leg, int cause) {
+  if (auto dialog = release(leg)) to_sofia_([dialog, cause](CallSignalling& calls) { calls.reject(dialog, cause); });
+}
+
+void SipChannelDriver::redirect(LegId leg, const std::string& destination) {
+  if (auto dialog = release(leg))
+    to_sofia_([dialog, destination](CallSignalling& calls) { calls.redirect(dialog, destination); });
+}
+
+void SipChannelDriver::hangup(LegId leg, int cause) {
+  if (auto dialog = release(leg)) to_sofia_([dialog, cause](CallSignalling& calls) { calls.hangup(dialog, cause); });
+}
+
+bool SipChannelDriver::update_session(LegId leg, const SessionDescription& offer) {
+  auto dialog = dialog_of(leg);
+  if (!dialog || !dialog->established || dialog->offer_pending) return false;
+  dialog->offer_pending = true;
+  to_sofia_([dialog, offer](CallSignalling& calls) { calls.update_session(dialog, offer); });
+  return true;
+}
+
+void SipChannelDriver::answer_session(LegId leg, const SessionDescription& answer, int cause) {
+  if (auto dialog = dialog_of(leg))
+    to_sofia_([dialog, answer, cause](CallSignalling& calls) { calls.answer_session(dialog, answer, cause); });
+}
+
+}  // namespace junction::sip

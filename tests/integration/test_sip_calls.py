@@ -1,0 +1,94 @@
+"""Calls through the SIP plugin with real peers (SIPp): two registered phones, Junction in the
+middle as a B2BUA whose SDP passes through unchanged; busy, no answer, cancel, unknown and
+unregistered numbers, unauthenticated callers; and the call detail records."""
+
+import signal
+import unittest
+
+import junction_harness as h
+import sipp_peers
+
+SIP_TEST_SETTINGS = """      realm: test.local
+      digest_algorithms: [md5]   # SIPp 3.6 answers MD5 challenges only
+"""
+
+ALICE = {"user": "1001", "auth_pass": "change-me-1001"}
+
+
+@unittest.skipUnless(sipp_peers.available(), "sipp (Debian sip-tester) is not installed")
+class SipCallTest(unittest.TestCase):
+    def setUp(self):
+        self.sandbox = h.Sandbox(self)
+        self.sip_port = self.sandbox.sip_port
+        self.sandbox.write_config(h.replace_once(self.sandbox.config_text, "      realm: junction\n", SIP_TEST_SETTINGS))
+        self.daemon = h.start_daemon(self, self.sandbox.config_path)
+
+    def phone(self, scenario, user="1002", expect=None):
+        """Bob's phone: a SIPp UAS running `scenario`, registered as `user`."""
+        phone = sipp_peers.Phone(self, self.sandbox, self.sip_port, scenario, expect=expect)
+        self.assertTrue(sipp_peers.register(self.sandbox, self.sip_port, user, f"change-me-{user}",
+                                            contact_port=phone.port), self.daemon.log())
+        return phone
+
+    def call(self, scenario, service="1002", expect=None, keys=ALICE):
+        ok, err = sipp_peers.run(self.sandbox, self.sip_port, scenario, keys=keys, service=service, expect=expect)
+        self.assertTrue(ok, f"caller scenario {scenario} failed:\n{err}\n{self.daemon.log()}")
+
+    def test_answered_call_passes_both_sdps_unchanged_and_writes_a_cdr(self):
+        phone = self.phone("callee_answers.xml")
+        self.call("call_answered.xml")
+        ok, err = phone.wait()
+        self.assertTrue(ok, f"callee failed:\n{err}\n{self.daemon.log()}")
+        self.daemon.wait_for(r"cdr caller=1001 callee=1002 answered=yes .*cause=16/normal_clearing")
+        _, _, metrics = h.http_get(self.sandbox.admin_port, "/metrics")
+        self.assertRegex(metrics, r'junction_sip_invite_total\{outcome="accepted"\} 1')
+        self.assertRegex(metrics, r'junction_sip_invite_total\{outcome="challenged"\} 1')
+
+    def test_hold_reinvite_is_relayed_both_ways(self):
+        phone = self.phone("callee_held.xml")
+        self.call("call_hold.xml")
+        ok, err = phone.wait()
+        self.assertTrue(ok, f"callee failed:\n{err}\n{self.daemon.log()}")
+
+    def test_busy_callee_gives_486_to_the_caller(self):
+        phone = self.phone("callee_busy.xml")
+        self.call("call_refused.xml", expect=486)
+        self.assertTrue(phone.wait()[0])
+        self.daemon.wait_for(r"cdr caller=1001 callee=1002 answered=no .*cause=17/user_busy")
+
+    def test_caller_cancelling_cancels_the_ringing_callee(self):
+        phone = self.phone("callee_rings.xml")
+        self.call("call_cancelled.xml")
+        ok, err = phone.wait()
+        self.assertTrue(ok, f"callee failed:\n{err}\n{self.daemon.log()}")
+        self.daemon.wait_for(r"cdr caller=1001 callee=1002 answered=no .*cause=487/originator_cancel")
+
+    def test_no_answer_times_out_with_480_and_cancels_the_callee(self):
+        flow = self.sandbox.script_path("flows/default.lua")
+        with open(flow, encoding="utf-8") as f:
+            text = f.read()
+        self.sandbox.write_script("flows/default.lua", h.replace_once(text, "{ timeout = 30 }", "{ timeout = 1 }"))
+        self.daemon.signal(signal.SIGHUP)
+        self.daemon.wait_for(r"scripts reloaded \(generation 2\)")
+        phone = self.phone("callee_rings.xml")
+        self.call("call_refused.xml", expect=480)
+        ok, err = phone.wait()
+        self.assertTrue(ok, f"callee was not cancelled:\n{err}\n{self.daemon.log()}")
+        self.daemon.wait_for(r"cdr caller=1001 callee=1002 answered=no .*cause=19/no_answer")
+
+    def test_unknown_number_gives_404(self):
+        self.call("call_refused.xml", service="7777", expect=404)
+        self.daemon.wait_for(r"cdr caller=1001 callee=7777 answered=no .*cause=3/no_route")
+
+    def test_user_without_registered_phone_gives_480(self):
+        self.call("call_refused.xml", service="1002", expect=480)
+        self.daemon.wait_for(r"cdr caller=1001 callee=1002 answered=no .*cause=20/subscriber_absent")
+
+    def test_wrong_password_gives_403_and_no_call(self):
+        self.call("call_refused.xml", expect=403, keys={"user": "1001", "auth_pass": "guess"})
+        self.daemon.wait_for(r"INVITE from 1001 \(udp:127\.0\.0\.1:\d+\) to 1002: 403 wrong password for 1001")
+        self.assertNotIn("incoming from", self.daemon.log())
+
+
+if __name__ == "__main__":
+    unittest.main()
