@@ -13,6 +13,7 @@ SipStatus status_for_cause(int c) {
       return {486, "Busy Here"};
     case cause::no_user_response:
       return {408, "Request Timeout"};
+    case cause::normal_clearing:  // a flow that hangs up an unanswered caller without a cause
     case cause::no_answer:
     case cause::subscriber_absent:
     case cause::normal_unspecified:
@@ -22,6 +23,7 @@ SipStatus status_for_cause(int c) {
     case cause::number_changed:
       return {410, "Gone"};
     case cause::destination_out_of_order:
+    case cause::network_out_of_order:
       return {502, "Bad Gateway"};
     case cause::invalid_number_format:
       return {484, "Address Incomplete"};
@@ -55,11 +57,12 @@ int cause_for_status(int status) {
     case 604:
       return cause::unallocated_number;
     case 405:
-    case 501:
-      return cause::service_not_implemented;
+      return cause::service_unavailable;
     case 406:
     case 415:
-    case 488:
+    case 501:
+      return cause::service_not_implemented;
+    case 488:  // RFC 3398 says 127; 58 keeps "not acceptable" recognisable and maps back to 488
     case 606:
       return cause::bearer_capability_not_available;
     case 408:
@@ -80,7 +83,7 @@ int cause_for_status(int status) {
     case 487:
       return cause::originator_cancel;
     case 502:
-      return cause::destination_out_of_order;
+      return cause::network_out_of_order;
     case 400:
     case 481:
     case 500:

@@ -1,6 +1,6 @@
-// SIP status codes and Q.850 causes, both ways (RFC 3398 sections 7.2.4.1 and 8.2.6.1), so a
-// SIP failure reaches scripts and other drivers as a cause and a cause leaves as the right
-// SIP response.
+// SIP status codes and Q.850 causes, both ways (after RFC 3398 sections 7.2.4.1 and 8.2.6.1),
+// so a SIP failure reaches scripts and other drivers as a cause and a cause leaves as the
+// right SIP response. Departures from the RFC keep a round trip where it has none (488, 487).
 #pragma once
 
 namespace junction::sip {

@@ -1,6 +1,9 @@
 #include "sip_channel_driver.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <string_view>
 
 #include "junction/cause.hpp"
 
@@ -24,6 +27,23 @@ std::string route_from_received(const std::string& received, const std::string& 
   const auto host_start = at != std::string::npos ? at + 1 : contact.find(':') + 1;
   if (host_of(received, colon + 1) == host_of(contact, host_start)) return {};
   return "sip:" + received.substr(colon + 1) + ";transport=" + received.substr(0, colon);
+}
+
+// Characters a SIP URI's user part may carry unescaped (RFC 3261 25.1: unreserved and
+// user-unreserved); numbers with anything else are refused rather than escaped.
+bool valid_user_part(const std::string& number) {
+  if (number.empty()) return false;
+  for (unsigned char c : number)
+    if (!std::isalnum(c) && std::string_view("-_.!~*'()&=+$,;?/").find(static_cast<char>(c)) == std::string_view::npos)
+      return false;
+  return true;
+}
+
+bool starts_with_scheme(const std::string& uri, std::string_view scheme) {
+  if (uri.size() < scheme.size()) return false;
+  for (std::size_t i = 0; i < scheme.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(uri[i])) != scheme[i]) return false;
+  return true;
 }
 
 std::string quoted(const std::string& display) {
@@ -125,9 +145,21 @@ std::string SipChannelDriver::route_for(const std::string& number, const std::st
 
 void SipChannelDriver::originate(LegId leg, const OriginateRequest& request) {
   std::string uri = request.destination;
-  if (uri.rfind("sip:", 0) != 0 && uri.rfind("sips:", 0) != 0) uri = "sip:" + uri;
-  if (uri.find_first_of(" \r\n<>\"") != std::string::npos) {
-    engine_.leg_event(leg, LegEvent::hung_up(cause::invalid_number_format, "not a SIP URI: " + request.destination));
+  const auto colon = uri.find(':');
+  const bool has_scheme = colon != std::string::npos && colon > 0 &&
+                          std::all_of(uri.begin(), uri.begin() + static_cast<std::ptrdiff_t>(colon),
+                                      [](unsigned char c) { return std::isalpha(c); });
+  if (!has_scheme) uri = "sip:" + uri;  // "1002@10.0.0.5:5062", "10.0.0.5:5062"
+  std::string problem;
+  if (request.destination.empty() || uri.find_first_of(" \r\n<>\"") != std::string::npos)
+    problem = "not a SIP URI: '" + request.destination + "'";
+  else if (!starts_with_scheme(uri, "sip:") && !starts_with_scheme(uri, "sips:"))
+    problem = "only sip: and sips: URIs can be called: '" + request.destination + "'";
+  else if (!valid_user_part(request.caller.number) || !valid_user_part(request.callee.number))
+    problem = "caller '" + request.caller.number + "' or callee '" + request.callee.number +
+              "' cannot be a SIP user part";
+  if (!problem.empty()) {
+    engine_.leg_event(leg, LegEvent::hung_up(cause::invalid_number_format, problem));
     return;
   }
   auto dialog = std::make_shared<SipDialog>();

@@ -1,0 +1,505 @@
+// The call parts of the SIP plugin that need no sofia: cause mapping, the answer that declines
+// all media, the registered_users routing strategy and the channel driver's decisions. The
+// driver's commands for the sofia thread are counted, never run (they need a live nta agent).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cause_mapping.hpp"
+#include "phone_credentials.hpp"
+#include "registered_users_routing.hpp"
+#include "session_answer.hpp"
+#include "sip_channel_driver.hpp"
+
+#include "core/daemon/user_directory.hpp"
+#include "core/exec/inline_worker_pool.hpp"
+#include "core/exec/manual_executor.hpp"
+#include "core/location/location_registry.hpp"
+#include "core/location/memory_location_store.hpp"
+#include "core/log/log_sink.hpp"
+#include "core/metrics/metrics_registry.hpp"
+#include "junction/cause.hpp"
+
+namespace junction::sip {
+namespace {
+
+using namespace std::chrono_literals;
+
+// ---- cause mapping ------------------------------------------------------------------------
+
+TEST(CauseMappingTest, CausesBecomeTheResponsesOfRfc3398) {
+  const std::vector<std::pair<int, int>> expected = {
+      {cause::unallocated_number, 404},
+      {cause::no_route, 404},
+      {cause::user_busy, 486},
+      {cause::no_user_response, 408},
+      {cause::no_answer, 480},
+      {cause::subscriber_absent, 480},
+      {cause::normal_unspecified, 480},
+      {cause::call_rejected, 403},
+      {cause::number_changed, 410},
+      {cause::destination_out_of_order, 502},
+      {cause::network_out_of_order, 502},
+      {cause::normal_clearing, 480},
+      {cause::invalid_number_format, 484},
+      {cause::bearer_capability_not_available, 488},
+      {cause::bearer_capability_not_implemented, 488},
+      {cause::service_not_implemented, 501},
+      {cause::recovery_on_timer_expiry, 504},
+      {cause::originator_cancel, 487},
+      {cause::protocol_error, 500},
+      {cause::interworking, 500},
+  };
+  for (const auto& [c, code] : expected) EXPECT_EQ(status_for_cause(c).code, code) << cause::name(c);
+  EXPECT_STREQ(status_for_cause(cause::user_busy).phrase, "Busy Here");
+  EXPECT_STREQ(status_for_cause(cause::unallocated_number).phrase, "Not Found");
+  EXPECT_STREQ(status_for_cause(cause::no_answer).phrase, "Temporarily Unavailable");
+  EXPECT_STREQ(status_for_cause(cause::originator_cancel).phrase, "Request Terminated");
+}
+
+TEST(CauseMappingTest, CongestionAndUnknownCausesAre503) {
+  for (int c : {cause::temporary_failure, cause::switching_equipment_congestion, cause::service_unavailable,
+                cause::no_circuit_available, 0, -1, 99, 1000}) {
+    const SipStatus status = status_for_cause(c);
+    EXPECT_EQ(status.code, 503) << c;
+    EXPECT_STREQ(status.phrase, "Service Unavailable") << c;
+  }
+}
+
+TEST(CauseMappingTest, EveryCauseRefusesWithAFinalErrorResponse) {
+  std::vector<int> causes = {cause::originator_cancel};
+  for (int c = 0; c < 128; ++c) causes.push_back(c);
+  for (int c : causes) {
+    const SipStatus status = status_for_cause(c);
+    EXPECT_GE(status.code, 400) << "neither 2xx nor 3xx for cause " << c;
+    EXPECT_LT(status.code, 700) << c;
+    ASSERT_NE(status.phrase, nullptr) << c;
+    EXPECT_NE(std::string(status.phrase), "") << c;
+  }
+}
+
+TEST(CauseMappingTest, StatusesBecomeTheCausesOfRfc3398) {
+  const std::vector<std::pair<int, int>> expected = {
+      {404, cause::unallocated_number},
+      {485, cause::unallocated_number},
+      {604, cause::unallocated_number},
+      {486, cause::user_busy},
+      {600, cause::user_busy},
+      {487, cause::originator_cancel},
+      {480, cause::no_user_response},
+      {401, cause::call_rejected},
+      {403, cause::call_rejected},
+      {407, cause::call_rejected},
+      {603, cause::call_rejected},
+      {408, cause::recovery_on_timer_expiry},
+      {504, cause::recovery_on_timer_expiry},
+      {410, cause::number_changed},
+      {482, cause::exchange_routing_error},
+      {483, cause::exchange_routing_error},
+      {484, cause::invalid_number_format},
+      {400, cause::temporary_failure},
+      {481, cause::temporary_failure},
+      {500, cause::temporary_failure},
+      {503, cause::temporary_failure},
+      {405, cause::service_unavailable},
+      {406, cause::service_not_implemented},
+      {415, cause::service_not_implemented},
+      {488, cause::bearer_capability_not_available},
+      {501, cause::service_not_implemented},
+      {502, cause::network_out_of_order},
+      {606, cause::bearer_capability_not_available},
+  };
+  for (const auto& [status, c] : expected) EXPECT_EQ(cause_for_status(status), c) << status;
+}
+
+TEST(CauseMappingTest, RedirectsMeanNoRouteAndOtherStatusesInterworking) {
+  for (int status : {300, 301, 302, 305, 380, 399}) EXPECT_EQ(cause_for_status(status), cause::no_route) << status;
+  for (int status : {420, 422, 499, 505, 580, 699}) EXPECT_EQ(cause_for_status(status), cause::interworking) << status;
+}
+
+TEST(CauseMappingTest, CausesThatHaveTheirOwnResponseSurviveTheRoundTrip) {
+  for (int c : {cause::unallocated_number, cause::user_busy, cause::call_rejected, cause::number_changed,
+                cause::network_out_of_order, cause::invalid_number_format, cause::recovery_on_timer_expiry,
+                cause::service_not_implemented, cause::originator_cancel})
+    EXPECT_EQ(cause_for_status(status_for_cause(c).code), c) << cause::name(c);
+}
+
+// ---- decline_all_media ----------------------------------------------------------------------
+
+constexpr const char* kOffer =
+    "v=0\r\n"
+    "o=alice 2890844526 2890844526 IN IP4 198.51.100.7\r\n"
+    "s=-\r\n"
+    "c=IN IP4 198.51.100.7\r\n"
+    "b=AS:128\r\n"
+    "t=0 0\r\n"
+    "a=sendrecv\r\n"
+    "m=audio 49170 RTP/AVP 0 8 101\r\n"
+    "c=IN IP4 198.51.100.8\r\n"
+    "a=rtpmap:0 PCMU/8000\r\n"
+    "a=rtpmap:101 telephone-event/8000\r\n"
+    "m=video 51372/2 RTP/AVP 31 32\r\n"
+    "a=rtpmap:31 H261/90000\r\n";
+
+constexpr const char* kDeclined =
+    "v=0\r\n"
+    "o=junction 0 0 IN IP4 0.0.0.0\r\n"
+    "s=-\r\n"
+    "c=IN IP4 198.51.100.7\r\n"
+    "t=0 0\r\n"
+    "m=audio 0 RTP/AVP 0\r\n"
+    "m=video 0 RTP/AVP 31\r\n";
+
+std::string with_lf_only(std::string text) {
+  text.erase(std::remove(text.begin(), text.end(), '\r'), text.end());
+  return text;
+}
+
+TEST(DeclineAllMediaTest, EveryStreamIsDeclinedWithItsFirstFormat) { EXPECT_EQ(decline_all_media(kOffer), kDeclined); }
+
+TEST(DeclineAllMediaTest, OffersWithBareLineFeedsGetTheSameAnswer) {
+  EXPECT_EQ(decline_all_media(with_lf_only(kOffer)), kDeclined);
+}
+
+TEST(DeclineAllMediaTest, OffersWithoutMediaGetNoAnswer) {
+  EXPECT_EQ(decline_all_media(""), "");
+  EXPECT_EQ(decline_all_media("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"), "");
+  EXPECT_EQ(decline_all_media("not sdp at all"), "");
+}
+
+TEST(DeclineAllMediaTest, MalformedMediaLinesAreSkipped) {
+  const std::string offer = "v=0\r\ns=-\r\nm=audio\r\nm=audio 4000 RTP/AVP 18 0\r\nm\r\nm=\r\n";
+  EXPECT_EQ(decline_all_media(offer),
+            "v=0\r\no=junction 0 0 IN IP4 0.0.0.0\r\ns=-\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\nm=audio 0 RTP/AVP 18\r\n");
+}
+
+TEST(DeclineAllMediaTest, AConnectionLineOnlyAtMediaLevelStillGivesOne) {
+  EXPECT_EQ(decline_all_media("v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\nm=audio 4000 RTP/AVP\r\nc=IN IP4 1.2.3.4\r\n"),
+            "v=0\r\no=junction 0 0 IN IP4 0.0.0.0\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 0 RTP/AVP 0\r\n");
+  EXPECT_EQ(decline_all_media("v=0\r\nm=audio\r\n"), "") << "no usable media line: no answer";
+}
+
+// ---- registered_users routing ---------------------------------------------------------------
+
+// The core's directory and location service, as the plugin gets them from the host.
+class CorePartsTest : public ::testing::Test {
+ protected:
+  CorePartsTest() { location_.start(std::make_unique<MemoryLocationStore>()); }
+
+  void bind(const std::string& extension, const std::string& contact, const std::string& received,
+            std::chrono::seconds expires_in = 600s) {
+    ContactBinding binding;
+    binding.extension = extension;
+    binding.contact = contact;
+    binding.received = received;
+    binding.user_agent = "test-phone";
+    binding.call_id = "call-" + contact;
+    binding.cseq = 1;
+    binding.expires = now_ + expires_in;
+    location_.bind(std::move(binding));
+  }
+
+  std::chrono::system_clock::time_point now_ = std::chrono::system_clock::now();
+  UserDirectory directory_{{{"1001", "Alice", "alice@example.com", "s3cret", "1234", {}},
+                            {"1002", "Bob", "bob@example.com", "", "", {}},
+                            {"1003", "Carol", "", "strong", "", {"sha256"}}}};
+  ManualExecutor loop_;
+  InlineWorkerPool workers_;
+  LogSink sink_{stderr, LogLevel::warn};
+  ComponentLogger location_logger_{sink_, "location"};
+  MetricsRegistry metrics_;
+  LocationRegistry location_{loop_, workers_, location_logger_, metrics_, [this] { return now_; }};
+};
+
+class RegisteredUsersRoutingTest : public CorePartsTest {
+ protected:
+  RouteDecision route(const std::string& number) {
+    RouteRequest request;
+    request.number = number;
+    request.caller = {"1001", "Alice"};
+    request.call_id = "c-1";
+    return routing_.route(request);
+  }
+
+  RegisteredUsersRouting routing_{directory_, location_};
+};
+
+TEST_F(RegisteredUsersRoutingTest, NumbersThatAreNoExtensionAreLeftToOtherStrategies) {
+  bind("1001", "sip:1001@10.0.0.1:5060", "udp:10.0.0.1:5060");
+  for (const char* number : {"9999", "", "+4930123456", "100"}) {
+    const RouteDecision decision = route(number);
+    EXPECT_TRUE(decision.targets.empty()) << number;
+    EXPECT_EQ(decision.refusal_cause, 0) << number;
+  }
+  EXPECT_EQ(routing_.name(), "registered_users");
+}
+
+TEST_F(RegisteredUsersRoutingTest, AUserWithoutAPhoneIsAbsent) {
+  const RouteDecision decision = route("1002");
+  EXPECT_TRUE(decision.targets.empty());
+  EXPECT_EQ(decision.refusal_cause, cause::subscriber_absent);
+  EXPECT_EQ(decision.refusal_cause, 20);
+}
+
+TEST_F(RegisteredUsersRoutingTest, AUserWhoseRegistrationsExpiredIsAbsent) {
+  bind("1003", "sip:1003@10.0.0.3:5060", "udp:10.0.0.3:5060", 60s);
+  ASSERT_EQ(route("1003").targets.size(), 1u);
+  now_ += 61s;
+  const RouteDecision decision = route("1003");
+  EXPECT_TRUE(decision.targets.empty());
+  EXPECT_EQ(decision.refusal_cause, cause::subscriber_absent);
+}
+
+TEST_F(RegisteredUsersRoutingTest, EveryPhoneOfTheUserRingsAtOnce) {
+  bind("1001", "sip:1001@10.0.0.1:5060", "udp:198.51.100.7:40612");
+  bind("1001", "sip:1001@192.168.1.20:5062;transport=tcp", "tcp:198.51.100.9:50000");
+  bind("1003", "sip:1003@10.0.0.3:5060", "udp:10.0.0.3:5060");
+  RouteDecision decision = route("1001");
+  EXPECT_EQ(decision.mode, RouteDecision::Mode::parallel);
+  EXPECT_EQ(decision.refusal_cause, 0);
+  std::sort(decision.targets.begin(), decision.targets.end());
+  const std::vector<std::string> expected = {"sip/sip:1001@10.0.0.1:5060",
+                                             "sip/sip:1001@192.168.1.20:5062;transport=tcp"};
+  EXPECT_EQ(decision.targets, expected);
+}
+
+// ---- the channel driver -----------------------------------------------------------------------
+
+class FakeEngine final : public CallEngine {
+ public:
+  LegId incoming(ChannelDriver& driver, IncomingCall call) override {
+    drivers.push_back(&driver);
+    calls.push_back(std::move(call));
+    return next_leg++;
+  }
+  void leg_event(LegId leg, LegEvent event) override { events.emplace_back(leg, std::move(event)); }
+  std::size_t active_calls() const override { return calls.size(); }
+
+  LegId next_leg = 1;
+  std::vector<ChannelDriver*> drivers;
+  std::vector<IncomingCall> calls;
+  std::vector<std::pair<LegId, LegEvent>> events;
+};
+
+class RecordingLogger final : public Logger {
+ public:
+  bool enabled(LogLevel) const override { return true; }
+  void write(LogLevel level, std::string_view, std::string_view message) override {
+    if (level >= LogLevel::warn) warnings.emplace_back(message);
+  }
+  std::vector<std::string> warnings;
+};
+
+class SipChannelDriverTest : public CorePartsTest {
+ protected:
+  InviteRequest invite(std::optional<DigestCredentials> credentials = std::nullopt) {
+    InviteRequest r;
+    r.call_id = "invite-1";
+    r.from_user = "1001";
+    r.from_display = "Alice's Phone";
+    r.request_user = "1002";
+    r.source_address = "198.51.100.7";
+    r.received = "udp:198.51.100.7:40612";
+    r.headers = {{"User-Agent", "test-phone"}};
+    r.offer = {"application/sdp", "v=0\r\no=- 1 1 IN IP4 198.51.100.7\r\ns=-\r\n"};
+    r.credentials = std::move(credentials);
+    return r;
+  }
+
+  // What a phone sends for an MD5 challenge to an INVITE.
+  DigestCredentials md5_credentials(const std::string& password = "s3cret") {
+    const std::string challenge = authenticator_.challenges({DigestAlgorithm::md5}, false, now_)[0];
+    return testing::answer_challenge(challenge, DigestAlgorithm::md5, "1001", password, "INVITE");
+  }
+
+  std::shared_ptr<SipDialog> accepted_call() {
+    auto dialog = std::make_shared<SipDialog>();
+    driver_.on_incoming(dialog, invite(md5_credentials()));
+    return dialog;
+  }
+
+  std::uint64_t invites(const std::string& outcome) {
+    return metrics_.counter("junction_sip_invite_total", "", {{"outcome", outcome}}).value();
+  }
+
+  OriginateRequest originate_request(const std::string& destination) {
+    OriginateRequest request;
+    request.destination = destination;
+    request.caller = {"1001", "Alice"};
+    request.callee = {"1002", ""};
+    request.offer = {"application/sdp", "v=0\r\n"};
+    return request;
+  }
+
+  DigestAuthenticator authenticator_{"junction", "secret", 300s};
+  AuthThrottle throttle_{{3, 60s, 600s, 1000}};
+  RequestAuthenticator request_auth_{
+      directory_, authenticator_, throttle_, {DigestAlgorithm::sha256, DigestAlgorithm::md5}};
+  FakeEngine engine_;
+  RecordingLogger logger_;
+  std::vector<std::function<void(CallSignalling&)>> commands_;
+  SipChannelDriver driver_{
+      engine_,       location_,
+      request_auth_, logger_,
+      metrics_,      [this](std::function<void(CallSignalling&)> command) {
+                             commands_.push_back(std::move(command)); },
+      nullptr};
+};
+
+TEST_F(SipChannelDriverTest, AnInviteWithoutCredentialsIsChallenged) {
+  driver_.on_incoming(std::make_shared<SipDialog>(), invite());
+  EXPECT_EQ(commands_.size(), 1u) << "the 407 goes to the sofia thread";
+  EXPECT_TRUE(engine_.calls.empty());
+  EXPECT_EQ(driver_.legs(), 0u);
+  EXPECT_EQ(invites("challenged"), 1u);
+  EXPECT_EQ(invites("accepted"), 0u);
+  EXPECT_EQ(invites("refused"), 0u);
+  EXPECT_NE(metrics_.render_prometheus().find("junction_sip_invite_total{outcome=\"challenged\"} 1\n"),
+            std::string::npos);
+  EXPECT_TRUE(logger_.warnings.empty()) << "a challenge is routine";
+}
+
+TEST_F(SipChannelDriverTest, AnInviteWithAWrongPasswordIsRefusedAndLogged) {
+  driver_.on_incoming(std::make_shared<SipDialog>(), invite(md5_credentials("guess")));
+  EXPECT_EQ(commands_.size(), 1u);
+  EXPECT_TRUE(engine_.calls.empty());
+  EXPECT_EQ(driver_.legs(), 0u);
+  EXPECT_EQ(invites("refused"), 1u);
+  EXPECT_EQ(invites("challenged"), 0u);
+  ASSERT_EQ(logger_.warnings.size(), 1u);
+  EXPECT_NE(logger_.warnings[0].find("1001"), std::string::npos) << logger_.warnings[0];
+  EXPECT_NE(logger_.warnings[0].find("403"), std::string::npos) << logger_.warnings[0];
+}
+
+TEST_F(SipChannelDriverTest, AnAuthenticatedInviteBecomesACall) {
+  auto dialog = accepted_call();
+  ASSERT_EQ(engine_.calls.size(), 1u);
+  EXPECT_EQ(engine_.drivers[0], &driver_);
+  const IncomingCall& call = engine_.calls[0];
+  EXPECT_EQ(call.caller.number, "1001");
+  EXPECT_EQ(call.caller.display_name, "Alice") << "the directory's name wins over the phone's";
+  EXPECT_EQ(call.callee.number, "1002");
+  EXPECT_EQ(call.offer.content_type, "application/sdp");
+  EXPECT_EQ(call.offer.body, "v=0\r\no=- 1 1 IN IP4 198.51.100.7\r\ns=-\r\n");
+  const Headers expected = {{"User-Agent", "test-phone"}, {"X-Received", "udp:198.51.100.7:40612"}};
+  EXPECT_EQ(call.headers, expected);
+  EXPECT_EQ(dialog->leg, 1u);
+  EXPECT_EQ(driver_.legs(), 1u);
+  EXPECT_TRUE(commands_.empty()) << "the engine answers, not the driver";
+  EXPECT_EQ(invites("accepted"), 1u);
+  EXPECT_EQ(invites("challenged"), 0u);
+
+  auto second = accepted_call();
+  EXPECT_EQ(second->leg, 2u);
+  EXPECT_EQ(driver_.legs(), 2u);
+}
+
+TEST_F(SipChannelDriverTest, AHangUpIsForwardedAndTheLegForgotten) {
+  auto dialog = accepted_call();
+  const LegId leg = dialog->leg;
+  driver_.on_event(dialog, LegEvent::hung_up(cause::normal_clearing, "BYE"));
+  ASSERT_EQ(engine_.events.size(), 1u);
+  EXPECT_EQ(engine_.events[0].first, leg);
+  EXPECT_EQ(engine_.events[0].second.type, LegEventType::hung_up);
+  EXPECT_EQ(engine_.events[0].second.cause, cause::normal_clearing);
+  EXPECT_EQ(driver_.legs(), 0u);
+  EXPECT_EQ(dialog->leg, 0u);
+
+  driver_.on_event(dialog, LegEvent::ringing());
+  EXPECT_EQ(engine_.events.size(), 1u) << "the engine does not hear of the leg again";
+  driver_.hangup(leg, cause::normal_clearing);
+  driver_.answer(leg, {});
+  EXPECT_TRUE(commands_.empty()) << "commands for a forgotten leg are dropped";
+}
+
+TEST_F(SipChannelDriverTest, EventsOfDialogsWithoutAKnownLegAreIgnored) {
+  auto unknown = std::make_shared<SipDialog>();
+  driver_.on_event(unknown, LegEvent::answered());
+  unknown->leg = 42;
+  driver_.on_event(unknown, LegEvent::hung_up(cause::normal_clearing));
+  EXPECT_TRUE(engine_.events.empty());
+  EXPECT_FALSE(unknown->established);
+}
+
+TEST_F(SipChannelDriverTest, CommandsForKnownLegsGoToTheSofiaThread) {
+  auto dialog = accepted_call();
+  const LegId leg = dialog->leg;
+  driver_.alert(leg, {});
+  driver_.answer(leg, {"application/sdp", "v=0\r\n"});
+  EXPECT_EQ(commands_.size(), 2u);
+  EXPECT_EQ(driver_.legs(), 1u);
+  driver_.reject(leg, cause::user_busy);
+  EXPECT_EQ(commands_.size(), 3u);
+  EXPECT_EQ(driver_.legs(), 0u) << "a rejected leg is forgotten at once";
+  EXPECT_EQ(dialog->leg, 0u);
+  driver_.hangup(leg, cause::normal_clearing);
+  EXPECT_EQ(commands_.size(), 3u);
+}
+
+TEST_F(SipChannelDriverTest, OriginateQueuesAnInviteForTheLeg) {
+  bind("1002", "sip:1002@10.0.0.5:5062", "udp:203.0.113.7:40612");
+  const LegId leg = 7;
+  driver_.originate(leg, originate_request("sip:1002@10.0.0.5:5062"));
+  EXPECT_EQ(commands_.size(), 1u);
+  EXPECT_EQ(driver_.legs(), 1u);
+  EXPECT_TRUE(engine_.events.empty()) << "progress is reported by the sofia side, later";
+  EXPECT_FALSE(driver_.update_session(leg, {"application/sdp", "v=0\r\n"})) << "not answered yet";
+  EXPECT_EQ(commands_.size(), 1u);
+
+  driver_.originate(8, originate_request("1002@10.0.0.5:5062"));
+  EXPECT_EQ(commands_.size(), 2u) << "a destination without a scheme is a SIP URI too";
+  EXPECT_EQ(driver_.legs(), 2u);
+  EXPECT_TRUE(engine_.events.empty());
+
+  driver_.hangup(leg, cause::normal_clearing);
+  EXPECT_EQ(commands_.size(), 3u) << "the CANCEL or BYE goes to the sofia thread";
+  EXPECT_EQ(driver_.legs(), 1u);
+}
+
+// Shown on an inbound leg, whose dialog the test holds; an outbound leg's dialog travels only
+// inside the queued command, so its answered event cannot be delivered without sofia.
+TEST_F(SipChannelDriverTest, AnAnsweredLegTakesOneNewOfferAtATime) {
+  auto dialog = accepted_call();
+  const LegId leg = dialog->leg;
+  const SessionDescription offer{"application/sdp", "v=0\r\n"};
+  EXPECT_FALSE(driver_.update_session(leg, offer)) << "not answered yet";
+  driver_.on_event(dialog, LegEvent::answered());
+  EXPECT_TRUE(dialog->established);
+  EXPECT_TRUE(driver_.update_session(leg, offer));
+  EXPECT_EQ(commands_.size(), 1u);
+  EXPECT_FALSE(driver_.update_session(leg, offer)) << "an offer is pending";
+  EXPECT_EQ(commands_.size(), 1u);
+  driver_.on_event(dialog, LegEvent::session_answer({"application/sdp", "v=0\r\n"}));
+  EXPECT_TRUE(driver_.update_session(leg, offer)) << "the answer ended the pending offer";
+  EXPECT_EQ(commands_.size(), 2u);
+  EXPECT_FALSE(driver_.update_session(leg + 1, offer)) << "unknown leg";
+  ASSERT_EQ(engine_.events.size(), 2u);
+  EXPECT_EQ(engine_.events[1].second.type, LegEventType::session_answer);
+}
+
+TEST_F(SipChannelDriverTest, OriginateToAnUnusableDestinationHangsUpAtOnce) {
+  for (const char* destination :
+       {"sip:1002@10.0.0.5 :5062", "1002 @example.com", "sip:<1002@10.0.0.5>", "sip:1002@10.0.0.5\r\nX-Evil: 1"}) {
+    engine_.events.clear();
+    driver_.originate(9, originate_request(destination));
+    ASSERT_EQ(engine_.events.size(), 1u) << destination;
+    EXPECT_EQ(engine_.events[0].first, 9u);
+    EXPECT_EQ(engine_.events[0].second.type, LegEventType::hung_up);
+    EXPECT_EQ(engine_.events[0].second.cause, cause::invalid_number_format);
+    EXPECT_EQ(engine_.events[0].second.cause, 28);
+  }
+  EXPECT_TRUE(commands_.empty());
+  EXPECT_EQ(driver_.legs(), 0u);
+}
+
+}  // namespace
+}  // namespace junction::sip
