@@ -150,16 +150,23 @@ void CallEngineImpl::caller_event(CallRecord& call, LegRecord& leg, const LegEve
 }
 
 void CallEngineImpl::relay_session(LegRecord& leg, const LegEvent& event) {
-  if (event.type == LegEventType::session_offer && !event.session.empty()) leg.remote_session = event.session;
   auto peer = leg.peer ? legs_.find(leg.peer) : legs_.end();
   if (event.type == LegEventType::session_answer) {
-    if (peer != legs_.end()) with_driver([&] { peer->second.driver->answer_session(peer->first, event.session, event.cause); });
+    if (peer == legs_.end()) return;
+    LegRecord& origin = peer->second;
+    if (!event.session.empty()) {
+      leg.remote_session = event.session;
+      origin.remote_session = std::move(origin.pending_offer);
+    }
+    origin.pending_offer = {};
+    with_driver([&] { origin.driver->answer_session(origin.id, event.session, event.cause); });
     return;
   }
   // An offer: only a bridged peer can answer it; without one (or a driver that cannot
   // re-offer) it is refused, and the leg keeps its current session.
   bool forwarded = false;
   if (peer != legs_.end()) with_driver([&] { forwarded = peer->second.driver->update_session(peer->first, event.session); });
+  if (forwarded) leg.pending_offer = event.session;
   if (!forwarded) {
     logger_.info("session offer on leg " + std::to_string(leg.id) + " refused: no peer can answer it",
                  context_of(leg.call_id));
@@ -248,6 +255,7 @@ RouteDecision CallEngineImpl::route(const std::string& call_id, const std::strin
   RouteRequest request;
   request.number = number;
   request.call_id = call_id;
+  request.trunks = registry_.trunk_status();
   if (const CallRecord* call = find_call(call_id)) request.caller = call->caller;
   for (const auto& name : routing_order_) {
     auto strategy = registry_.strategy(name);
@@ -323,7 +331,15 @@ void CallEngineImpl::bridge(const std::string& call_id, LegId b_leg) {
 void CallEngineImpl::erase_leg(LegId leg_id) {
   auto it = legs_.find(leg_id);
   if (it == legs_.end()) return;
-  if (auto peer = legs_.find(it->second.peer); it->second.peer && peer != legs_.end()) peer->second.peer = 0;
+  if (auto peer = legs_.find(it->second.peer); it->second.peer && peer != legs_.end()) {
+    LegRecord& survivor = peer->second;
+    survivor.peer = 0;
+    // An offer the leaving leg was to answer will never be answered by it: refuse it now.
+    if (!survivor.pending_offer.empty()) {
+      survivor.pending_offer = {};
+      with_driver([&] { survivor.driver->answer_session(survivor.id, {}, cause::temporary_failure); });
+    }
+  }
   if (!it->second.inbound) {
     auto call = calls_.find(it->second.call_id);
     if (call != calls_.end()) std::erase(call->second.b_legs, leg_id);

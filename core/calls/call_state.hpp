@@ -24,6 +24,9 @@ struct LegRecord {
   /// early media (outbound). Passed to the other leg unchanged.
   SessionDescription remote_session;
   LegId peer = 0;  ///< the leg this one is bridged with
+  /// An offer from this leg's far end that the peer has not answered yet; it becomes
+  /// remote_session only when accepted.
+  SessionDescription pending_offer;
   /// Receives events of an outbound leg (the dial operation that created it).
   std::function<void(LegId, const LegEvent&)> observer;
 };

@@ -9,6 +9,14 @@ namespace junction {
 
 namespace {
 
+// The reason a failed dial gives the script: the cause's name, one the script can pass on to
+// reject() (causes without a name become normal_unspecified).
+std::string reason_for(int c, CallEngineImpl& engine, const std::string& call_id) {
+  if (cause::name(c) != "unknown") return std::string(cause::name(c));
+  engine.logger().info("dial failed with cause " + std::to_string(c), "call=" + call_id);
+  return std::string(cause::name(cause::normal_unspecified));
+}
+
 // When several targets fail, the most telling cause wins: a busy callee says more than a
 // missing answer, which says more than a technical failure.
 int rank(int c) {
@@ -169,12 +177,7 @@ class DialOperation : public std::enable_shared_from_this<DialOperation> {
   void fail() {
     if (finished_) return;
     finished_ = true;
-    int failure = best_failure_ ? best_failure_ : cause::no_route;
-    if (cause::name(failure) == "unknown") {
-      engine_.logger().info("dial failed with cause " + std::to_string(failure), "call=" + call_id_);
-      failure = cause::normal_unspecified;  // the script gets a name it can pass to reject()
-    }
-    done_->reject(std::string(cause::name(failure)));
+    done_->reject(reason_for(best_failure_ ? best_failure_ : cause::no_route, engine_, call_id_));
   }
 
   void finish_ok() {
@@ -212,10 +215,12 @@ void start_dial(CallEngineImpl& engine, const std::string& call_id, DialRequest 
       return done->reject("routing_error");
     }
     if (!request.mode && decision.targets.size() > 1) mode = decision.mode;
-    for (auto& target : decision.targets) targets.push_back({std::move(target), number});
+    // An explicit "driver/destination" was dialled as such: the destination is the callee.
+    const bool explicit_target = number.find('/') != std::string::npos;
+    for (auto& target : decision.targets) targets.push_back({std::move(target), explicit_target ? "" : number});
     if (refusal == 0) refusal = decision.refusal_cause;
   }
-  if (targets.empty()) return done->reject(std::string(cause::name(refusal ? refusal : cause::no_route)));
+  if (targets.empty()) return done->reject(reason_for(refusal ? refusal : cause::no_route, engine, call_id));
   auto operation =
       std::make_shared<DialOperation>(engine, call_id, std::move(targets), mode, request.ring_timeout, done);
   operation->start();

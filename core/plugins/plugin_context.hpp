@@ -41,6 +41,9 @@ class PluginContext final : public Host, private Registrar {
     services_.registry.add_strategy(name_, std::move(strategy), library_);
   }
   void add_script_verb(VerbSpec verb) override { services_.registry.add_verb(name_, std::move(verb), library_); }
+  void add_trunk_status_source(std::shared_ptr<TrunkStatusSource> source) override {
+    services_.registry.add_trunk_source(name_, std::move(source), library_);
+  }
 
   CoreServices& services_;
   std::string name_;

@@ -130,7 +130,23 @@ void ServiceRegistry::add_verb(const std::string& owner, VerbSpec spec, LibraryR
   verbs_[entry.spec.name] = std::move(entry);
 }
 
+void ServiceRegistry::add_trunk_source(const std::string& owner, std::shared_ptr<TrunkStatusSource> source,
+                                       LibraryRef library) {
+  if (!source) throw std::invalid_argument("null trunk status source");
+  trunk_sources_.push_back({owner, keep_library_alive(std::move(source), std::move(library))});
+}
+
+std::vector<TrunkStatus> ServiceRegistry::trunk_status() const {
+  std::vector<TrunkStatus> all;
+  for (const auto& source : trunk_sources_) {
+    std::vector<TrunkStatus> some = source.object->trunk_status();
+    all.insert(all.end(), std::make_move_iterator(some.begin()), std::make_move_iterator(some.end()));
+  }
+  return all;
+}
+
 void ServiceRegistry::remove_owner(std::string_view owner) {
+  std::erase_if(trunk_sources_, [&](const auto& e) { return e.owner == owner; });
   std::erase_if(drivers_, [&](const auto& e) { return e.second.owner == owner; });
   std::erase_if(strategies_, [&](const auto& e) { return e.second.owner == owner; });
   for (auto it = verbs_.begin(); it != verbs_.end();) {

@@ -13,6 +13,7 @@
 #include "junction/call.hpp"
 #include "junction/routing.hpp"
 #include "junction/script.hpp"
+#include "junction/trunks.hpp"
 
 namespace junction {
 
@@ -39,6 +40,10 @@ class ServiceRegistry {
   void add_verb(const std::string& owner, VerbSpec spec, LibraryRef library = {});
   const std::map<std::string, RegisteredVerb, std::less<>>& verbs() const { return verbs_; }
 
+  void add_trunk_source(const std::string& owner, std::shared_ptr<TrunkStatusSource> source, LibraryRef library = {});
+  /// Every published trunk's state, in the order the sources were added.
+  std::vector<TrunkStatus> trunk_status() const;
+
   /// Removes everything `owner` registered; reserved verbs it implemented become unimplemented.
   void remove_owner(std::string_view owner);
 
@@ -52,6 +57,7 @@ class ServiceRegistry {
   std::map<std::string, Owned<RoutingStrategy>, std::less<>> strategies_;
   std::map<std::string, RegisteredVerb, std::less<>> verbs_;
   std::map<std::string, VerbSpec, std::less<>> reserved_;
+  std::vector<Owned<TrunkStatusSource>> trunk_sources_;
 };
 
 }  // namespace junction

@@ -123,6 +123,13 @@ RouteDecision ScriptRuntime::route(const RouteRequest& request) {
                   {"caller_name", request.caller.display_name},
                   {"call_id", request.call_id}};
   table.fields.emplace_back("headers", lua::headers_table(request.headers));
+  ScriptTable trunks;
+  for (const TrunkStatus& trunk : request.trunks) {
+    ScriptTable state;
+    state.fields = {{"registration", trunk.registration}, {"reachable", trunk.reachable}, {"usable", trunk.usable}};
+    trunks.fields.emplace_back(trunk.name, std::move(state));
+  }
+  table.fields.emplace_back("trunks", std::move(trunks));
 
   lua_State* T = routing_thread_;
   lua_settop(T, 0);

@@ -9,12 +9,14 @@ struct SipDialog;
 
 #include <openssl/rand.h>
 
+#include <sofia-sip/auth_client.h>
 #include <sofia-sip/msg.h>
 #include <sofia-sip/nta.h>
 #include <sofia-sip/nta_stateless.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
+#include <sofia-sip/su_alloc.h>
 
 #include "cause_mapping.hpp"
 #include "junction/cause.hpp"
@@ -76,8 +78,9 @@ int bye_response_callback(SipDialog* dialog, nta_outgoing_t* orq, const sip_t* s
 
 }  // namespace
 
-CallSignalling::CallSignalling(nta_agent_t* agent, std::vector<ListenAddress> listen, Events events)
-    : agent_(agent), listen_(std::move(listen)), events_(std::move(events)) {}
+CallSignalling::CallSignalling(su_root_t* root, nta_agent_t* agent, std::vector<ListenAddress> listen,
+                               Events events)
+    : root_(root), agent_(agent), listen_(std::move(listen)), events_(std::move(events)) {}
 
 CallSignalling::~CallSignalling() {
   std::vector<SipDialog*> dialogs;
@@ -237,6 +240,7 @@ void CallSignalling::hangup(const std::shared_ptr<SipDialog>& dialog, int cause)
 
 void CallSignalling::originate(const std::shared_ptr<SipDialog>& dialog, const OutboundInvite& invite) {
   adopt(dialog);
+  dialog->outbound = std::make_shared<const OutboundInvite>(invite);
   dialog->route = invite.route;
   const bool tcp = invite.route.find("transport=tcp") != std::string::npos ||
                    invite.request_uri.find("transport=tcp") != std::string::npos;
@@ -246,18 +250,51 @@ void CallSignalling::originate(const std::shared_ptr<SipDialog>& dialog, const O
       nta_leg_tcreate(agent_, dialog_request_callback, dialog.get(), SIPTAG_FROM_STR(invite.from.c_str()),
                       SIPTAG_TO_STR(invite.to.c_str()), SIPTAG_CALL_ID_STR(call_id.c_str()), TAG_END());
   if (dialog->handle) nta_leg_tag(dialog->handle, nullptr);
-  if (dialog->handle) {
-    dialog->request = nta_outgoing_tcreate(
-        dialog->handle, invite_response_callback, dialog.get(),
-        invite.route.empty() ? nullptr : URL_STRING_MAKE(invite.route.c_str()), SIP_METHOD_INVITE,
-        URL_STRING_MAKE(invite.request_uri.c_str()), SIPTAG_CONTACT_STR(dialog->contact.c_str()),
-        TAG_IF(!invite.offer.empty(), SIPTAG_CONTENT_TYPE_STR(invite.offer.content_type.c_str())),
-        TAG_IF(!invite.offer.empty(), SIPTAG_PAYLOAD_STR(invite.offer.body.c_str())), TAG_END());
-  }
-  if (!dialog->request) {
+  if (!dialog->handle || !send_invite(*dialog, nullptr)) {
     post(*dialog, LegEvent::hung_up(cause::temporary_failure, "cannot send INVITE to " + invite.request_uri));
     end(*dialog);
+    return;
   }
+  if (invite.answer_timeout.count() > 0) {
+    dialog->answer_timer = std::make_unique<SofiaTimer>(root_);
+    SipDialog* raw = dialog.get();
+    dialog->answer_timer->set(invite.answer_timeout, [this, raw] {
+      if (!live(*raw) || raw->responded) return;
+      // Nothing answered, not even 100 Trying: the far end is not there. Without a provisional
+      // response no CANCEL may be sent; the transaction is simply dropped.
+      const bool cancelled = raw->cancelled;
+      if (!cancelled) post(*raw, LegEvent::hung_up(cause::recovery_on_timer_expiry, "no response to INVITE"));
+      end(*raw);
+    });
+  }
+}
+
+bool CallSignalling::send_invite(SipDialog& dialog, const void* challenge) {
+  const OutboundInvite& invite = *dialog.outbound;
+  msg_header_t* credentials = nullptr;
+  if (challenge) {
+    // Answer the 401/407 with the configured credentials (sofia's digest client, MD5).
+    const sip_t* sip = as_sip(challenge);
+    if (!dialog.home) dialog.home = static_cast<su_home_t*>(su_home_new(sizeof(su_home_t)));
+    const bool proxy = sip->sip_status->st_status == 407;
+    const msg_auth_t* offered = proxy ? sip->sip_proxy_authenticate : sip->sip_www_authenticate;
+    url_t* url = dialog.home ? url_make(dialog.home, invite.request_uri.c_str()) : nullptr;
+    if (!dialog.home || !offered || !url ||
+        auc_challenge(&dialog.auth, dialog.home, offered,
+                      proxy ? sip_proxy_authorization_class : sip_authorization_class) < 1 ||
+        auc_all_credentials(&dialog.auth, "Digest", nullptr, invite.auth_user.c_str(), invite.auth_password.c_str()) <
+            1 ||
+        auc_authorization_headers(&dialog.auth, dialog.home, "INVITE", url, nullptr, &credentials) < 1)
+      return false;
+  }
+  dialog.request = nta_outgoing_tcreate(
+      dialog.handle, invite_response_callback, &dialog,
+      invite.route.empty() ? nullptr : URL_STRING_MAKE(invite.route.c_str()), SIP_METHOD_INVITE,
+      URL_STRING_MAKE(invite.request_uri.c_str()), SIPTAG_CONTACT_STR(dialog.contact.c_str()),
+      TAG_IF(credentials, SIPTAG_HEADER(reinterpret_cast<const sip_header_t*>(credentials))),
+      TAG_IF(!invite.offer.empty(), SIPTAG_CONTENT_TYPE_STR(invite.offer.content_type.c_str())),
+      TAG_IF(!invite.offer.empty(), SIPTAG_PAYLOAD_STR(invite.offer.body.c_str())), TAG_END());
+  return dialog.request != nullptr;
 }
 
 void CallSignalling::acknowledge(SipDialog& dialog, const void* response) {
@@ -270,6 +307,7 @@ void CallSignalling::acknowledge(SipDialog& dialog, const void* response) {
 int CallSignalling::on_invite_response(SipDialog& dialog, nta_outgoing_t* orq, const void* response) {
   const sip_t* sip = as_sip(response);
   const int status = status_of(orq, sip);
+  if (sip && !nta_sip_is_internal(sip)) dialog.responded = true;
   if (status < 200) {
     if (status > 100 && !dialog.cancelled) {
       SessionDescription early = sip ? body_of(sip) : SessionDescription{};
@@ -295,6 +333,10 @@ int CallSignalling::on_invite_response(SipDialog& dialog, nta_outgoing_t* orq, c
   }
   nta_outgoing_destroy(orq);
   dialog.request = nullptr;
+  const bool challenged = (status == 401 || status == 407) && sip;
+  if (challenged && !dialog.cancelled && !dialog.outbound->auth_user.empty() && dialog.auth_attempts++ == 0) {
+    if (send_invite(dialog, sip)) return 0;  // the same dialog, the next CSeq, with credentials
+  }
   if (!dialog.cancelled) {
     const char* phrase = sip && sip->sip_status ? sip->sip_status->st_phrase : "";
     post(dialog, LegEvent::hung_up(cause_for_status(status), "SIP " + std::to_string(status) + " " + phrase));
@@ -447,6 +489,11 @@ void CallSignalling::end(SipDialog& dialog) {
   if (dialog.offer_out) nta_outgoing_destroy(std::exchange(dialog.offer_out, nullptr));
   if (dialog.bye) nta_outgoing_destroy(std::exchange(dialog.bye, nullptr));
   if (dialog.handle) nta_leg_destroy(std::exchange(dialog.handle, nullptr));
+  dialog.answer_timer.reset();
+  if (dialog.home) {
+    dialog.auth = nullptr;  // lives in home
+    su_home_unref(std::exchange(dialog.home, nullptr));
+  }
   live_.erase(&dialog);
 }
 

@@ -4,6 +4,7 @@
 // reported as values through Events; what to do arrives as calls from the driver.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -16,6 +17,7 @@
 
 struct nta_agent_s;
 struct msg_s;
+struct su_root_s;
 
 namespace junction::sip {
 
@@ -28,6 +30,10 @@ struct OutboundInvite {
   std::string from;         ///< From header value
   std::string to;           ///< To header value
   SessionDescription offer;
+  std::string auth_user;  ///< answer 401/407 challenges with these credentials (trunks)
+  std::string auth_password;
+  /// No response at all (not even 100 Trying) by then: give up with recovery_on_timer_expiry.
+  std::chrono::milliseconds answer_timeout{0};
 };
 
 class CallSignalling {
@@ -39,7 +45,7 @@ class CallSignalling {
     std::function<void(std::shared_ptr<SipDialog>, LegEvent)> event;
   };
 
-  CallSignalling(nta_agent_s* agent, std::vector<ListenAddress> listen, Events events);
+  CallSignalling(su_root_s* root, nta_agent_s* agent, std::vector<ListenAddress> listen, Events events);
   ~CallSignalling();  // drops every dialog without sending anything more
   CallSignalling(const CallSignalling&) = delete;
   CallSignalling& operator=(const CallSignalling&) = delete;
@@ -61,6 +67,9 @@ class CallSignalling {
 
   std::size_t live_dialogs() const { return live_.size(); }
 
+  /// Our Contact for requests over `transport`; `request_host` replaces a wildcard address.
+  std::string contact_for(const std::string& transport, const std::string& request_host) const;
+
   // nta callbacks (public for the C trampolines).
   int on_server_transaction(SipDialog& dialog, nta_incoming_s* irq, const void* sip);
   int on_dialog_request(SipDialog& dialog, nta_incoming_s* irq, const void* sip);
@@ -78,8 +87,10 @@ class CallSignalling {
   void acknowledge(SipDialog& dialog, const void* response);
   /// Destroys every nta object of the dialog and forgets it.
   void end(SipDialog& dialog);
-  std::string contact_for(const std::string& transport, const std::string& request_host) const;
+  /// Sends (or re-sends, with credentials) the dialog's INVITE.
+  bool send_invite(SipDialog& dialog, const void* challenge);
 
+  su_root_s* root_;
   nta_agent_s* agent_;
   std::vector<ListenAddress> listen_;
   Events events_;

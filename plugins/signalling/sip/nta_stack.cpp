@@ -97,7 +97,7 @@ NtaStack::NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, Re
       throw std::runtime_error("sip: cannot listen on " + url + ": " + std::strerror(error));
     }
   }
-  calls_ = std::make_unique<CallSignalling>(agent_, listen, std::move(call_events));
+  calls_ = std::make_unique<CallSignalling>(root, agent_, listen, std::move(call_events));
 }
 
 NtaStack::~NtaStack() {

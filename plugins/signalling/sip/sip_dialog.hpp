@@ -3,17 +3,22 @@
 // and what the driver needs to answer synchronously; the sofia thread keeps the nta handles.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "junction/call.hpp"
+#include "sofia_timer.hpp"
 
 struct nta_leg_s;
 struct nta_incoming_s;
 struct nta_outgoing_s;
+struct auth_client_s;
+struct su_home_s;
 
 namespace junction::sip {
 
 class CallSignalling;
+struct OutboundInvite;
 
 struct SipDialog {
   // ---- call loop only ----
@@ -43,6 +48,12 @@ struct SipDialog {
   std::string contact;                   ///< our Contact in this dialog
   std::string domain;                    ///< inbound: the host the caller addressed (for redirects)
   SessionDescription offer;              ///< inbound: the caller's offer
+  std::shared_ptr<const OutboundInvite> outbound;  ///< outbound: what was asked, to re-send
+  bool responded = false;                ///< outbound: any response arrived (100 included)
+  std::unique_ptr<SofiaTimer> answer_timer;
+  auth_client_s* auth = nullptr;         ///< outbound: digest state, in `home`
+  su_home_s* home = nullptr;
+  int auth_attempts = 0;
 };
 
 }  // namespace junction::sip

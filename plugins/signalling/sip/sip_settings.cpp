@@ -26,6 +26,7 @@ ConfigSchema sip_config_schema() {
       {"digest_algorithms", S::list(S::one_of({"sha256", "md5"}))
                                 .with_doc("challenges offered to REGISTER and INVITE, strongest first; default "
                                           "[sha256, md5]; users[].sip_auth overrides per user")},
+      {"trunks", S::list(trunk_config_schema()).with_doc("SIP trunks to providers or other PBXs")},
       {"auth_throttle", S::map({
                             {"max_failures", S::integer(1, 1000).with_default("5")},
                             {"window_s", S::integer(1, 86400).with_default("60")},
@@ -82,6 +83,7 @@ SipSettings read_sip_settings(const ConfigNode& block) {
   settings.throttle.max_failures = static_cast<int>(throttle.get_int("max_failures", 5));
   settings.throttle.window = std::chrono::seconds(throttle.get_int("window_s", 60));
   settings.throttle.block_for = std::chrono::seconds(throttle.get_int("block_s", 600));
+  settings.trunks = read_trunk_settings(block.find("trunks"));
   return settings;
 }
 

@@ -7,6 +7,7 @@
 #include "auth_throttle.hpp"
 #include "junction/config.hpp"
 #include "registration_handler.hpp"
+#include "trunk_settings.hpp"
 
 namespace junction::sip {
 
@@ -24,6 +25,7 @@ struct SipSettings {
   std::vector<DigestAlgorithm> algorithms{DigestAlgorithm::sha256, DigestAlgorithm::md5};
   AuthThrottlePolicy throttle;
   std::chrono::seconds nonce_lifetime{300};
+  std::vector<TrunkSettings> trunks;
 };
 
 ConfigSchema sip_config_schema();

@@ -92,6 +92,7 @@ inline std::string_view name(int cause) {
 
 /// The cause called `text` by name() ("user_busy" -> 17); 0 for names it does not know.
 inline int from_name(std::string_view text) {
+  if (text == "unknown") return 0;  // what name() calls every cause it has no name for
   for (int c = 1; c < 128; ++c)
     if (name(c) == text) return c;
   return name(originator_cancel) == text ? originator_cancel : 0;

@@ -7,6 +7,7 @@
 #include "junction/call.hpp"
 #include "junction/routing.hpp"
 #include "junction/script.hpp"
+#include "junction/trunks.hpp"
 
 namespace junction {
 
@@ -24,6 +25,9 @@ class Registrar {
   /// Throws std::invalid_argument on a clash with an implemented verb or a reserved verb's
   /// declared parameters.
   virtual void add_script_verb(VerbSpec verb) = 0;
+
+  /// Publishes the state of this plugin's trunks to routing (RouteRequest::trunks).
+  virtual void add_trunk_status_source(std::shared_ptr<TrunkStatusSource> source) = 0;
 };
 
 }  // namespace junction

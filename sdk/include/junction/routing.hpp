@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "junction/call.hpp"
+#include "junction/trunks.hpp"
 
 namespace junction {
 
@@ -15,6 +16,7 @@ struct RouteRequest {
   Party caller;
   Headers headers;
   std::string call_id;  ///< for logs; empty outside a call
+  std::vector<TrunkStatus> trunks;  ///< every trunk's state right now
 };
 
 /// A routing answer: targets of the form "driver/destination", tried as `mode` says.
