@@ -61,7 +61,7 @@ class ShippedConfigCheckTest(unittest.TestCase):
         self.assertRegex(out, r"(?m)^  1\. sip \S+  \S*junction_sip\.so$")
         self.assertRegex(out, r"(?m)^  2\. prefix_routes \S+  \S*junction_prefix_routes\.so$")
         self.assertIn("scripts: flow ", out)
-        self.assertRegex(out, r"(?m)^routing strategies: lua prefix_routes\s*$")
+        self.assertRegex(out, r"(?m)^routing strategies: lua registered_users prefix_routes\s*$")
         self.assertRegex(out, r"(?m)^users: 2$")
         self.assertIn(f"admin: http://127.0.0.1:{admin_port}", out)
 

@@ -149,7 +149,8 @@ class PluginRefusalTest(RefusalTestCase):
                             r"expected \"driver/destination\", got 'nowhere'")
 
     def test_routing_strategy_nobody_provides(self):
-        self.edited(("  strategies: [lua, prefix_routes]", "  strategies: [lua, prefix_routes, nobody]"))
+        self.edited(("  strategies: [lua, registered_users, prefix_routes]",
+                     "  strategies: [lua, registered_users, prefix_routes, nobody]"))
         config = self.sandbox.config_path
         start = h.run(["--config", config])
         self.assertEqual(start.returncode, 2, start.stderr)

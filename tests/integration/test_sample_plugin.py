@@ -118,7 +118,7 @@ class SamplePluginTest(unittest.TestCase):
         if config_lines is not None:
             block += "    config:\n" + "".join(f"      {line}\n" for line in config_lines)
         text = h.replace_section(sandbox.config_text, "plugins", block)
-        text = h.replace_once(text, "  strategies: [lua, prefix_routes]", "  strategies: [lua]")
+        text = h.replace_once(text, "  strategies: [lua, registered_users, prefix_routes]", "  strategies: [lua]")
         sandbox.write_config(text)
         sandbox.write_script("flows/default.lua", flow)
         return sandbox
