@@ -7,8 +7,6 @@ struct SipDialog;
 
 #include "call_signalling.hpp"
 
-#include <openssl/rand.h>
-
 #include <sofia-sip/auth_client.h>
 #include <sofia-sip/msg.h>
 #include <sofia-sip/nta.h>
@@ -40,18 +38,6 @@ int status_of(nta_outgoing_t* orq, const sip_t* sip) {
 }
 
 std::string reason_header(int c) { return "Reason: Q.850;cause=" + std::to_string(c); }
-
-std::string random_call_id() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) return {};
-  static const char* digits = "0123456789abcdef";
-  std::string id;
-  for (unsigned char b : bytes) {
-    id += digits[b >> 4];
-    id += digits[b & 15];
-  }
-  return id;
-}
 
 bool is_wildcard(const std::string& address) { return address == "0.0.0.0" || address == "::"; }
 
@@ -103,7 +89,8 @@ void CallSignalling::post(SipDialog& dialog, LegEvent event) {
   if (auto owned = live(dialog)) events_.event(owned, std::move(event));
 }
 
-std::string CallSignalling::contact_for(const std::string& transport, const std::string& request_host) const {
+std::string CallSignalling::contact_for(const std::string& transport, const std::string& request_host,
+                                       const std::string& user) const {
   const ListenAddress* chosen = nullptr;
   for (const ListenAddress& listen : listen_)
     if (listen.transport == transport) chosen = chosen ? chosen : &listen;
@@ -116,7 +103,7 @@ std::string CallSignalling::contact_for(const std::string& transport, const std:
     if (host.empty() && own && own->m_url->url_host) host = own->m_url->url_host;
   }
   const std::string scheme = chosen && chosen->transport == "tls" ? "sips:" : "sip:";
-  std::string contact = "<" + scheme + "junction@" + host_for_uri(host);
+  std::string contact = "<" + scheme + user + "@" + host_for_uri(host);
   if (chosen) contact += ":" + std::to_string(chosen->port);
   if (chosen && chosen->transport == "tcp") contact += ";transport=tcp";
   return contact + ">";

@@ -68,7 +68,8 @@ class CallSignalling {
   std::size_t live_dialogs() const { return live_.size(); }
 
   /// Our Contact for requests over `transport`; `request_host` replaces a wildcard address.
-  std::string contact_for(const std::string& transport, const std::string& request_host) const;
+  std::string contact_for(const std::string& transport, const std::string& request_host,
+                          const std::string& user = "junction") const;
 
   // nta callbacks (public for the C trampolines).
   int on_server_transaction(SipDialog& dialog, nta_incoming_s* irq, const void* sip);

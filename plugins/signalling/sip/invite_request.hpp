@@ -15,8 +15,10 @@ struct InviteRequest {
   std::string from_user;     ///< user part of From: who the caller claims to be
   std::string from_display;  ///< display name in From
   std::string request_user;  ///< user part of the Request-URI: the dialled number
+  std::string to_user;       ///< user part of To (providers often put the DID there)
   std::string source_address;
   std::string received;  ///< "udp:198.51.100.7:40612"
+  int source_port = 0;
   Headers headers;       ///< a few informative ones (User-Agent, ...), for scripts
   SessionDescription offer;
   std::optional<DigestCredentials> credentials;  ///< from Proxy-Authorization

@@ -72,7 +72,8 @@ std::string url_of(const ListenAddress& listen) {
 }  // namespace
 
 NtaStack::NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, RegisterHandler on_register,
-                   CallSignalling::Events call_events)
+                   CallSignalling::Events call_events, const std::vector<TrunkSettings>& trunks,
+                   TrunkLink::Reporter trunk_reporter)
     : on_register_(std::move(on_register)) {
   if (listen.empty()) throw std::runtime_error("sip: no listen address");
   for (const ListenAddress& address : listen) {
@@ -98,11 +99,18 @@ NtaStack::NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, Re
     }
   }
   calls_ = std::make_unique<CallSignalling>(root, agent_, listen, std::move(call_events));
+  for (const TrunkSettings& trunk : trunks) {
+    const std::string contact =
+        calls_->contact_for(trunk.transport, "", trunk.username.empty() ? "junction" : trunk.username);
+    trunks_.push_back(std::make_unique<TrunkLink>(root, agent_, trunk, contact, trunk_reporter));
+  }
+  for (auto& link : trunks_) link->start();
 }
 
 NtaStack::~NtaStack() {
   for (msg_t* msg : pending_) nta_msg_treply(agent_, msg, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
-  calls_.reset();  // its dialogs hold nta handles of the agent
+  trunks_.clear();  // like the dialogs, they hold nta handles of the agent
+  calls_.reset();
   nta_agent_destroy(agent_);
 }
 

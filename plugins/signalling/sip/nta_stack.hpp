@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "call_signalling.hpp"
+#include "trunk_link.hpp"
 #include "registration_handler.hpp"
 #include "sip_settings.hpp"
 
@@ -29,7 +30,8 @@ class NtaStack {
 
   /// Binds every listen address. Throws std::runtime_error("sip: cannot listen on ...").
   NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, RegisterHandler on_register,
-           CallSignalling::Events call_events);
+           CallSignalling::Events call_events, const std::vector<TrunkSettings>& trunks,
+           TrunkLink::Reporter trunk_reporter);
   ~NtaStack();  // answers what is still pending with 503 and destroys the agent
   NtaStack(const NtaStack&) = delete;
   NtaStack& operator=(const NtaStack&) = delete;
@@ -47,6 +49,7 @@ class NtaStack {
   RegisterHandler on_register_;
   std::set<msg_s*> pending_;
   std::unique_ptr<CallSignalling> calls_;
+  std::vector<std::unique_ptr<TrunkLink>> trunks_;
 };
 
 }  // namespace junction::sip

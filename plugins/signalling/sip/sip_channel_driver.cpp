@@ -57,11 +57,12 @@ std::string quoted(const std::string& display) {
 }  // namespace
 
 SipChannelDriver::SipChannelDriver(CallEngine& engine, LocationService& location, RequestAuthenticator& auth,
-                                   Logger& logger, Metrics& metrics, ToSofia to_sofia,
+                                   TrunkBoard& trunks, Logger& logger, Metrics& metrics, ToSofia to_sofia,
                                    std::shared_ptr<void> keep_alive)
     : engine_(engine),
       location_(location),
       auth_(auth),
+      trunks_(trunks),
       logger_(logger),
       to_sofia_(std::move(to_sofia)),
       keep_alive_(std::move(keep_alive)),
@@ -71,6 +72,8 @@ SipChannelDriver::SipChannelDriver(CallEngine& engine, LocationService& location
       calls_refused_(metrics.counter("junction_sip_invite_total", "Initial INVITEs by outcome", {{"outcome", "refused"}})) {}
 
 void SipChannelDriver::on_incoming(const std::shared_ptr<SipDialog>& dialog, InviteRequest request) {
+  if (const TrunkSettings* trunk = trunks_.match_source(request.source_address, request.source_port))
+    return on_incoming_from_trunk(dialog, *trunk, std::move(request));
   const AuthDecision auth = auth_.check(request.from_user, request.credentials, "INVITE", request.source_address,
                                         std::chrono::system_clock::now(), AuthThrottle::Clock::now());
   if (auth.kind != AuthDecision::Kind::accepted) {
@@ -104,9 +107,59 @@ void SipChannelDriver::on_incoming(const std::shared_ptr<SipDialog>& dialog, Inv
   legs_.emplace(leg, dialog);
 }
 
+void SipChannelDriver::on_incoming_from_trunk(const std::shared_ptr<SipDialog>& dialog, const TrunkSettings& trunk,
+                                              InviteRequest request) {
+  // A provider does not authenticate to us: its address identifies it; the DID picks the callee.
+  const std::string callee = TrunkBoard::callee_for(trunk, {request.request_user, request.to_user});
+  if (callee.empty()) {
+    calls_refused_.add();
+    logger_.warn("INVITE from trunk " + trunk.name + " for " + request.request_user + "/" + request.to_user +
+                 ": 404, no DID matches");
+    to_sofia_([dialog](CallSignalling& calls) { calls.refuse(dialog, 404, "Not Found", ""); });
+    return;
+  }
+  calls_accepted_.add();
+  IncomingCall call;
+  call.caller.number = request.from_user;
+  call.caller.display_name = request.from_display;
+  call.callee.number = callee;
+  call.headers = std::move(request.headers);
+  call.headers.emplace_back("X-Trunk", trunk.name);
+  call.headers.emplace_back("X-Dialled", request.request_user);
+  call.offer = std::move(request.offer);
+  const LegId leg = engine_.incoming(*this, std::move(call));
+  dialog->leg = leg;
+  legs_.emplace(leg, dialog);
+}
+
+bool SipChannelDriver::worth_another_trunk(int c) {
+  switch (c) {
+    case cause::temporary_failure:
+    case cause::recovery_on_timer_expiry:
+    case cause::network_out_of_order:
+    case cause::destination_out_of_order:
+    case cause::switching_equipment_congestion:
+    case cause::no_circuit_available:
+    case cause::service_unavailable:
+    case cause::protocol_error:
+    case cause::interworking:
+      return true;
+    default:  // busy, no answer, rejected, unknown number ...: the far end has spoken
+      return false;
+  }
+}
+
 void SipChannelDriver::on_event(const std::shared_ptr<SipDialog>& dialog, LegEvent event) {
   const LegId leg = dialog->leg;
-  if (leg == 0 || !legs_.count(leg)) return;  // the engine is done with it
+  if (leg == 0 || !legs_.count(leg) || legs_.at(leg) != dialog) return;  // the engine is done with it
+  if (auto trunk_call = trunk_calls_.find(leg); trunk_call != trunk_calls_.end()) {
+    if (event.type == LegEventType::hung_up && worth_another_trunk(event.cause)) {
+      logger_.warn("trunk call to " + trunk_call->second.number + " via " + trunk_call->second.tried +
+                   " failed (" + event.reason + ")" + (trunk_call->second.remaining.empty() ? "" : "; next trunk"));
+      if (try_next_trunk(leg)) return;
+    }
+    if (event.type == LegEventType::answered || event.type == LegEventType::hung_up) trunk_calls_.erase(leg);
+  }
   switch (event.type) {
     case LegEventType::answered:
       dialog->established = true;
@@ -129,6 +182,7 @@ std::shared_ptr<SipDialog> SipChannelDriver::dialog_of(LegId leg) const {
 }
 
 std::shared_ptr<SipDialog> SipChannelDriver::release(LegId leg) {
+  trunk_calls_.erase(leg);
   auto it = legs_.find(leg);
   if (it == legs_.end()) return nullptr;
   auto dialog = std::move(it->second);
@@ -174,6 +228,57 @@ void SipChannelDriver::originate(LegId leg, const OriginateRequest& request) {
   invite.to = "<sip:" + request.callee.number + "@" + domain + ">";
   invite.offer = request.offer;
   to_sofia_([dialog, invite = std::move(invite)](CallSignalling& calls) { calls.originate(dialog, invite); });
+}
+
+void SipChannelDriver::originate_trunk(LegId leg, const OriginateRequest& request) {
+  const auto slash = request.destination.find('/');
+  const std::string selection = request.destination.substr(0, slash);
+  const std::string number = slash == std::string::npos ? "" : request.destination.substr(slash + 1);
+  if (!valid_user_part(number) || !valid_user_part(request.caller.number)) {
+    engine_.leg_event(leg, LegEvent::hung_up(cause::invalid_number_format,
+                                             "trunk target must be trunk/<trunks>/<number>, got trunk/" +
+                                                 request.destination));
+    return;
+  }
+  std::string error;
+  std::vector<const TrunkSettings*> order = trunks_.choose(selection, error);
+  if (!error.empty()) {
+    engine_.leg_event(leg, LegEvent::hung_up(cause::no_route, error));
+    return;
+  }
+  if (order.empty()) {
+    engine_.leg_event(leg, LegEvent::hung_up(cause::no_circuit_available, "no usable trunk in '" + selection + "'"));
+    return;
+  }
+  trunk_calls_[leg] = TrunkCall{request, number, std::move(order), ""};
+  try_next_trunk(leg);
+}
+
+bool SipChannelDriver::try_next_trunk(LegId leg) {
+  auto it = trunk_calls_.find(leg);
+  if (it == trunk_calls_.end() || it->second.remaining.empty()) return false;
+  TrunkCall& call = it->second;
+  const TrunkSettings& trunk = *call.remaining.front();
+  call.remaining.erase(call.remaining.begin());
+  call.tried = trunk.name;
+  auto dialog = std::make_shared<SipDialog>();
+  dialog->leg = leg;
+  legs_[leg] = dialog;  // replaces the attempt that failed
+  const bool v6 = trunk.proxy_host.find(':') != std::string::npos;
+  OutboundInvite invite;
+  invite.request_uri = "sip:" + call.number + "@" + trunk.domain;
+  invite.route = "sip:" + (v6 ? "[" + trunk.proxy_host + "]" : trunk.proxy_host) + ":" +
+                 std::to_string(trunk.proxy_port) + ";transport=" + trunk.transport;
+  const std::string& presented = trunk.caller_id.empty() ? call.request.caller.number : trunk.caller_id;
+  invite.from = (call.request.caller.display_name.empty() ? std::string{} : quoted(call.request.caller.display_name)) +
+                "<sip:" + presented + "@" + trunk.domain + ">";
+  invite.to = "<sip:" + call.number + "@" + trunk.domain + ">";
+  invite.offer = call.request.offer;
+  invite.auth_user = trunk.auth_username;
+  invite.auth_password = trunk.password;
+  invite.answer_timeout = trunk.setup_timeout;
+  to_sofia_([dialog, invite = std::move(invite)](CallSignalling& calls) { calls.originate(dialog, invite); });
+  return true;
 }
 
 void SipChannelDriver::answer(LegId leg, const SessionDescription& session) {

@@ -1,9 +1,11 @@
 #include "sip_messages.hpp"
 
 #include <arpa/inet.h>
+#include <openssl/rand.h>
 
 #include <charconv>
 #include <cstring>
+#include <stdexcept>
 
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/msg_header.h>
@@ -76,10 +78,12 @@ MessageSource source_of(msg_s* msg, const sip_s* sip) {
       inet_ntop(AF_INET, &sa->su_sin.sin_addr, address, sizeof address);
       port = ntohs(sa->su_sin.sin_port);
       source.transport_address = transport + ":" + address + ":" + std::to_string(port);
+      source.port = port;
     } else if (sa->su_family == AF_INET6) {
       inet_ntop(AF_INET6, &sa->su_sin6.sin6_addr, address, sizeof address);
       port = ntohs(sa->su_sin6.sin6_port);
       source.transport_address = transport + ":[" + address + "]:" + std::to_string(port);
+      source.port = port;
     }
     source.address = address;
   }
@@ -124,8 +128,10 @@ InviteRequest to_invite_request(const sip_s* sip, const MessageSource& source) {
       request.from_display = request.from_display.substr(1, request.from_display.size() - 2);
   }
   if (sip->sip_request) request.request_user = text(sip->sip_request->rq_url->url_user);
+  if (sip->sip_to) request.to_user = text(sip->sip_to->a_url->url_user);
   request.source_address = source.address;
   request.received = source.transport_address;
+  request.source_port = source.port;
   if (sip->sip_user_agent) request.headers.emplace_back("User-Agent", text(sip->sip_user_agent->g_string));
   request.headers.emplace_back("Call-ID", request.call_id);
   request.offer = body_of(sip);
@@ -150,6 +156,18 @@ RegisterRequest to_register_request(const sip_s* sip, const MessageSource& sourc
   if (sip->sip_user_agent) request.user_agent = text(sip->sip_user_agent->g_string);
   request.credentials = digest_credentials(sip->sip_authorization);
   return request;
+}
+
+std::string random_call_id() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("sip: no randomness for a Call-ID");
+  static const char* digits = "0123456789abcdef";
+  std::string id;
+  for (unsigned char b : bytes) {
+    id += digits[b >> 4];
+    id += digits[b & 15];
+  }
+  return id;
 }
 
 std::string response_headers(const RegisterResponse& response) {

@@ -16,6 +16,7 @@ namespace junction::sip {
 struct MessageSource {
   std::string transport_address;
   std::string address;
+  int port = 0;
 };
 MessageSource source_of(msg_s* msg, const sip_s* sip);
 
@@ -27,6 +28,9 @@ InviteRequest to_invite_request(const sip_s* sip, const MessageSource& source);
 
 /// The message body with its Content-Type (empty when there is none).
 SessionDescription body_of(const sip_s* sip);
+
+/// A fresh Call-ID: 128 random bits in hex.
+std::string random_call_id();
 
 /// Extra header lines for the response ("Name: value" joined by CRLF), or "" when none.
 std::string response_headers(const RegisterResponse& response);

@@ -11,6 +11,7 @@
 #include "registered_users_routing.hpp"
 #include "registration_handler.hpp"
 #include "sip_channel_driver.hpp"
+#include "trunk_channel_driver.hpp"
 #include "sip_settings.hpp"
 #include "sofia_loop.hpp"
 
@@ -30,6 +31,7 @@ struct SipState {
       : host(host),
         authenticator(settings.realm, random_secret(), settings.nonce_lifetime),
         throttle(settings.throttle),
+        trunks(std::make_shared<TrunkBoard>(settings.trunks, host.logger(), host.metrics())),
         request_auth(host.directory(), authenticator, throttle, settings.algorithms),
         registrar(host.location(), request_auth, settings.registrar),
         registered(
@@ -44,6 +46,7 @@ struct SipState {
   Host& host;
   DigestAuthenticator authenticator;  // the three below: call loop only
   AuthThrottle throttle;
+  std::shared_ptr<TrunkBoard> trunks;
   RequestAuthenticator request_auth;
   RegistrationHandler registrar;
   SofiaLoop sofia;
@@ -88,7 +91,7 @@ class SipPlugin final : public Plugin {
       });
     };
     auto driver = std::make_shared<SipChannelDriver>(host.calls(), host.location(), state_->request_auth,
-                                                     host.logger(), host.metrics(), to_sofia, state_);
+                                                     *state_->trunks, host.logger(), host.metrics(), to_sofia, state_);
     state_->driver = driver;
     CallSignalling::Events events;
     events.incoming = [weak](std::shared_ptr<SipDialog> dialog, InviteRequest request) {
@@ -101,11 +104,20 @@ class SipPlugin final : public Plugin {
         driver.on_event(dialog, std::move(event));
       });
     };
-    state_->sofia.start(
-        [state = state_.get(), listen = settings_.listen, on_register, events = std::move(events)](su_root_s* root) {
-          state->stack = std::make_unique<NtaStack>(root, listen, on_register, events);
-        });
+    auto on_trunk = [weak](const TrunkStatus& status, const std::string& detail) {
+      auto state = weak.lock();
+      if (!state) return;
+      state->host.executor().post([state, status, detail] {
+        if (!state->stopped) state->trunks->update(status, detail);
+      });
+    };
+    state_->sofia.start([state = state_.get(), listen = settings_.listen, on_register, events = std::move(events),
+                         trunks = settings_.trunks, on_trunk](su_root_s* root) {
+      state->stack = std::make_unique<NtaStack>(root, listen, on_register, events, trunks, on_trunk);
+    });
     host.registrar().add_channel_driver(driver);
+    host.registrar().add_channel_driver(std::make_shared<TrunkChannelDriver>(driver));
+    host.registrar().add_trunk_status_source(state_->trunks);
     host.registrar().add_routing_strategy(std::make_shared<RegisteredUsersRouting>(host.directory(), host.location()));
     refresh_blocked_gauge(weak);
     std::string where;

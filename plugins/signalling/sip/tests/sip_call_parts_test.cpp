@@ -347,12 +347,31 @@ class SipChannelDriverTest : public CorePartsTest {
   FakeEngine engine_;
   RecordingLogger logger_;
   std::vector<std::function<void(CallSignalling&)>> commands_;
-  SipChannelDriver driver_{
-      engine_,       location_,
-      request_auth_, logger_,
-      metrics_,      [this](std::function<void(CallSignalling&)> command) {
-                             commands_.push_back(std::move(command)); },
-      nullptr};
+  TrunkBoard trunks_{trunk_settings(), logger_, metrics_};
+  SipChannelDriver driver_{engine_,
+                           location_,
+                           request_auth_,
+                           trunks_,
+                           logger_,
+                           metrics_,
+                           [this](std::function<void(CallSignalling&)> command) { commands_.push_back(std::move(command)); },
+                           nullptr};
+
+  // Two trunks to one provider on this host, and a backup; for the trunk tests.
+  static std::vector<TrunkSettings> trunk_settings() {
+    TrunkSettings a;
+    a.name = "a";
+    a.proxy_host = "127.0.0.1";
+    a.proxy_port = 5070;
+    a.domain = "provider.example";
+    a.match_source_port = true;
+    a.dids = {{"4930123", "1001"}, {"*", "1002"}};
+    TrunkSettings b = a;
+    b.name = "b";
+    b.proxy_port = 5080;
+    b.dids = {};
+    return {a, b};
+  }
 };
 
 TEST_F(SipChannelDriverTest, AnInviteWithoutCredentialsIsChallenged) {
@@ -499,6 +518,111 @@ TEST_F(SipChannelDriverTest, OriginateToAnUnusableDestinationHangsUpAtOnce) {
   }
   EXPECT_TRUE(commands_.empty());
   EXPECT_EQ(driver_.legs(), 0u);
+}
+
+// ---- trunks -----------------------------------------------------------------------------------
+
+TEST_F(SipChannelDriverTest, TrunkSelectionKeepsGroupOrderAndLeavesOutUnusableTrunks) {
+  std::string error;
+  auto names = [&](std::string_view selection) {
+    std::vector<std::string> out;
+    for (const TrunkSettings* t : trunks_.choose(selection, error)) out.push_back(t->name);
+    return out;
+  };
+  EXPECT_EQ(names("b,a"), (std::vector<std::string>{"b", "a"}));
+  EXPECT_TRUE(error.empty());
+  TrunkStatus down{"a", "unreachable", true, false};
+  trunks_.update(down, "test");
+  EXPECT_EQ(names("a,b"), (std::vector<std::string>{"b"}));
+  EXPECT_EQ(metrics_.gauge("junction_sip_trunk_usable", "", {{"trunk", "a"}}).value(), 0);
+  EXPECT_TRUE(names("nope,a").empty());
+  EXPECT_EQ(error, "no trunk named 'nope'");
+}
+
+TEST_F(SipChannelDriverTest, TrunksInAGroupShareCallsByWeight) {
+  // b never comes first with weight 0 (a backup inside the group); a always does.
+  std::vector<TrunkSettings> settings = trunk_settings();
+  settings[1].weight = 0;
+  TrunkBoard board{settings, logger_, metrics_};
+  std::string error;
+  for (int i = 0; i < 50; ++i) {
+    const auto order = board.choose("a|b", error);
+    ASSERT_EQ(order.size(), 2u);
+    EXPECT_EQ(order[0]->name, "a");
+  }
+  // Equal weights: both come first sometimes.
+  settings[1].weight = 1;
+  TrunkBoard even{settings, logger_, metrics_};
+  int a_first = 0;
+  for (int i = 0; i < 200; ++i) a_first += even.choose("a|b", error)[0]->name == "a";
+  EXPECT_GT(a_first, 40);
+  EXPECT_LT(a_first, 160);
+}
+
+TEST_F(SipChannelDriverTest, InboundCallsAreMatchedToTheirTrunkByAddressAndPort) {
+  EXPECT_EQ(trunks_.match_source("127.0.0.1", 5070)->name, "a");
+  EXPECT_EQ(trunks_.match_source("127.0.0.1", 5080)->name, "b");
+  EXPECT_EQ(trunks_.match_source("127.0.0.1", 40000), nullptr) << "a phone on the same host is no trunk";
+  EXPECT_EQ(trunks_.match_source("192.0.2.1", 5070), nullptr);
+  const TrunkSettings& a = *trunks_.find("a");
+  EXPECT_EQ(TrunkBoard::callee_for(a, {"4930123", "x"}), "1001");
+  EXPECT_EQ(TrunkBoard::callee_for(a, {"x", "4930123"}), "1001") << "the To user counts too";
+  EXPECT_EQ(TrunkBoard::callee_for(a, {"999"}), "1002") << "the * entry";
+  EXPECT_EQ(TrunkBoard::callee_for(*trunks_.find("b"), {"555"}), "555") << "no DIDs: as dialled";
+}
+
+TEST_F(SipChannelDriverTest, AnInviteFromATrunkSkipsDigestAuthAndGoesToItsDid) {
+  InviteRequest request = invite();
+  request.source_address = "127.0.0.1";
+  request.source_port = 5070;
+  request.from_user = "+4930999";
+  request.request_user = "4930123";
+  auto dialog = std::make_shared<SipDialog>();
+  driver_.on_incoming(dialog, request);
+  ASSERT_EQ(engine_.calls.size(), 1u) << "no 407 for a provider";
+  EXPECT_EQ(engine_.calls[0].caller.number, "+4930999");
+  EXPECT_EQ(engine_.calls[0].callee.number, "1001");
+  const Headers& headers = engine_.calls[0].headers;
+  EXPECT_NE(std::find(headers.begin(), headers.end(), std::pair<std::string, std::string>{"X-Trunk", "a"}),
+            headers.end());
+}
+
+TEST_F(SipChannelDriverTest, ATrunkCallFailsOverOn503AndTimeoutButNeverOnBusy) {
+  const LegId leg = 9;
+  driver_.originate_trunk(leg, originate_request("a,b/4930555"));
+  ASSERT_EQ(commands_.size(), 1u);
+  auto first = driver_.dialog_of(leg);
+  ASSERT_TRUE(first);
+  driver_.on_event(first, LegEvent::hung_up(cause::temporary_failure, "SIP 503"));
+  EXPECT_TRUE(engine_.events.empty()) << "the engine does not hear of the failed attempt";
+  ASSERT_EQ(commands_.size(), 2u) << "the next trunk is tried";
+  auto second = driver_.dialog_of(leg);
+  ASSERT_NE(second, first);
+  driver_.on_event(first, LegEvent::answered());
+  EXPECT_TRUE(engine_.events.empty()) << "late events of the old attempt are dropped";
+  driver_.on_event(second, LegEvent::hung_up(cause::recovery_on_timer_expiry, "no response"));
+  ASSERT_EQ(engine_.events.size(), 1u) << "no trunk left: the failure is the leg's";
+  EXPECT_EQ(engine_.events[0].second.cause, cause::recovery_on_timer_expiry);
+
+  const LegId busy_leg = 10;
+  driver_.originate_trunk(busy_leg, originate_request("a,b/4930555"));
+  driver_.on_event(driver_.dialog_of(busy_leg), LegEvent::hung_up(cause::user_busy, "SIP 486"));
+  ASSERT_EQ(engine_.events.size(), 2u) << "busy is the callee's answer, not the trunk's failure";
+  EXPECT_EQ(engine_.events[1].second.cause, cause::user_busy);
+  EXPECT_EQ(commands_.size(), 3u);
+}
+
+TEST_F(SipChannelDriverTest, TrunkTargetsThatCannotWorkFailAtOnce) {
+  driver_.originate_trunk(1, originate_request("nope/4930555"));
+  driver_.originate_trunk(2, originate_request("a"));
+  trunks_.update({"a", "off", false, false}, "down");
+  trunks_.update({"b", "off", false, false}, "down");
+  driver_.originate_trunk(3, originate_request("a|b/4930555"));
+  ASSERT_EQ(engine_.events.size(), 3u);
+  EXPECT_EQ(engine_.events[0].second.cause, cause::no_route);
+  EXPECT_EQ(engine_.events[1].second.cause, cause::invalid_number_format);
+  EXPECT_EQ(engine_.events[2].second.cause, cause::no_circuit_available);
+  EXPECT_TRUE(commands_.empty());
 }
 
 }  // namespace
