@@ -1,11 +1,14 @@
 """SIPp (Debian sip-tester) as the phones of integration tests: registrations, calling and
 called phones, all on 127.0.0.1 with ports the tests choose. Scenarios live in tests/sip/.
 
-SIPp does not substitute keys in <recv response="..."> attributes; scenarios that expect a
-status the test chooses write [expect] there and get a specialised copy (scenario_copy)."""
+SIPp reads status codes when it loads a scenario, before it substitutes keys: scenarios that
+expect or send a status the test chooses write [expect] there and get a specialised copy
+(scenario_copy)."""
 
 import os
+import socket
 import subprocess
+import time
 
 import junction_harness as h
 
@@ -23,7 +26,7 @@ def available():
 def scenario_copy(sandbox, scenario, expect):
     """tests/sip/<scenario> with [expect] replaced, written into the sandbox; returns its path."""
     with open(os.path.join(SCENARIOS, scenario), encoding="ascii") as f:
-        text = f.read().replace('response="[expect]"', f'response="{expect}"')
+        text = f.read().replace("[expect]", str(expect))
     path = os.path.join(sandbox.dir, f"{expect}_{scenario}")
     with open(path, "w", encoding="ascii") as f:
         f.write(text)
@@ -45,9 +48,9 @@ def sipp_args(sip_port, scenario, local_port, keys=None, service=None, calls=1):
     return args
 
 
-def run(sandbox, sip_port, scenario, keys=None, service=None, expect=None, timeout=40):
-    """Runs a client scenario to its end; returns (ok, stderr text)."""
-    args = sipp_args(sip_port, scenario_path(sandbox, scenario, expect), h.free_port(), keys, service)
+def run(sandbox, sip_port, scenario, keys=None, service=None, expect=None, timeout=40, port=None):
+    """Runs a client scenario to its end (from `port`, default a free one); returns (ok, stderr)."""
+    args = sipp_args(sip_port, scenario_path(sandbox, scenario, expect), port or h.free_port(), keys, service)
     result = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout,
                             cwd=sandbox.dir)
     return result.returncode == 0, result.stderr.decode(errors="replace")
@@ -66,14 +69,29 @@ def register(sandbox, sip_port, user, password, contact_port=None, expect=200, e
 
 
 class Phone:
-    """A SIPp UAS playing a called phone on its own port, running in the background until it
-    has handled one call (or is stopped, by PID, at cleanup)."""
+    """A SIPp UAS playing a called phone (or a provider) on its own port, running in the
+    background until it has handled one call (or is stopped, by PID, at cleanup)."""
 
-    def __init__(self, owner, sandbox, sip_port, scenario, expect=None):
-        self.port = h.free_port()
-        args = sipp_args(sip_port, scenario_path(sandbox, scenario, expect), self.port)
+    def __init__(self, owner, sandbox, sip_port, scenario, expect=None, keys=None, port=None):
+        self.port = port if port is not None else h.free_port()
+        args = sipp_args(sip_port, scenario_path(sandbox, scenario, expect), self.port, keys)
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=sandbox.dir)
         h.add_cleanup(owner, self.stop)
+        self._wait_listening()
+
+    def _wait_listening(self, timeout=10.0):
+        """Returns once SIPp has bound its UDP port: a request sent earlier would be lost."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+                try:
+                    probe.bind((h.HOST, self.port))
+                except OSError:
+                    return
+            if self.proc.poll() is not None:
+                raise AssertionError(f"SIPp exited at once: {self.proc.stderr.read().decode(errors='replace')}")
+            time.sleep(0.02)  # polling a port: there is no event to wait for
+        raise AssertionError(f"SIPp did not bind 127.0.0.1:{self.port} within {timeout} s")
 
     def wait(self, timeout=40):
         """Waits for the scenario to end; returns (ok, stderr text)."""

@@ -23,9 +23,9 @@ class SipCallTest(unittest.TestCase):
         self.sandbox.write_config(h.replace_once(self.sandbox.config_text, "      realm: junction\n", SIP_TEST_SETTINGS))
         self.daemon = h.start_daemon(self, self.sandbox.config_path)
 
-    def phone(self, scenario, user="1002", expect=None):
+    def phone(self, scenario, user="1002", expect=None, keys=None):
         """Bob's phone: a SIPp UAS running `scenario`, registered as `user`."""
-        phone = sipp_peers.Phone(self, self.sandbox, self.sip_port, scenario, expect=expect)
+        phone = sipp_peers.Phone(self, self.sandbox, self.sip_port, scenario, expect=expect, keys=keys)
         self.assertTrue(sipp_peers.register(self.sandbox, self.sip_port, user, f"change-me-{user}",
                                             contact_port=phone.port), self.daemon.log())
         return phone
@@ -51,7 +51,7 @@ class SipCallTest(unittest.TestCase):
         self.assertTrue(ok, f"callee failed:\n{err}\n{self.daemon.log()}")
 
     def test_busy_callee_gives_486_to_the_caller(self):
-        phone = self.phone("callee_busy.xml")
+        phone = self.phone("callee_refuses.xml", expect=486, keys={"phrase": "Busy Here"})
         self.call("call_refused.xml", expect=486)
         self.assertTrue(phone.wait()[0])
         self.daemon.wait_for(r"cdr caller=1001 callee=1002 answered=no .*cause=17/user_busy")
