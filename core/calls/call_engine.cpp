@@ -33,6 +33,8 @@ LegId CallEngineImpl::incoming(ChannelDriver& driver, IncomingCall request) {
   call.caller = request.caller;
   call.callee = request.callee;
   call.started = loop_.now();
+  call.started_wall = std::chrono::system_clock::now();
+  call.driver = std::string(driver.name());
 
   LegRecord leg;
   leg.id = leg_id;
@@ -126,6 +128,7 @@ void CallEngineImpl::caller_event(CallRecord& call, LegRecord& leg, const LegEve
   if (event.type == LegEventType::answered) {
     if (call.answered == Clock::time_point{}) {
       call.answered = loop_.now();
+      call.answered_wall = std::chrono::system_clock::now();
       calls_answered_.add();
     }
     if (auto it = answer_waiters_.find(call.id); it != answer_waiters_.end()) {
@@ -320,6 +323,7 @@ void CallEngineImpl::bridge(const std::string& call_id, LegId b_leg) {
   if (a == legs_.end() || b == legs_.end()) return;
   a->second.peer = b_leg;
   b->second.peer = a->first;
+  call->second.connected_to = b->second.target;
   with_driver([&] {
     if (a->second.state != LegState::answered) a->second.driver->answer(a->first, b->second.remote_session);
     a->second.driver->bridged(a->first, b_leg);
@@ -360,6 +364,20 @@ void CallEngineImpl::end_call_if_done(const std::string& call_id) {
                    " talk_ms=" + std::to_string(answered ? millis_between(call.answered, now) : 0) +
                    " cause=" + std::to_string(call.cause) + "/" + std::string(cause::name(call.cause)),
                context_of(call_id));
+  if (cdr_sink_) {
+    CallDetailRecord record;
+    record.call_id = call.id;
+    record.driver = call.driver;
+    record.caller = call.caller.number;
+    record.caller_name = call.caller.display_name;
+    record.callee = call.callee.number;
+    record.connected_to = call.connected_to;
+    record.started = call.started_wall;
+    if (answered) record.answered = call.answered_wall;
+    record.ended = std::chrono::system_clock::now();
+    record.cause = call.cause;
+    cdr_sink_(record);
+  }
   calls_.erase(it);
   calls_active_.set(static_cast<double>(calls_.size()));
 }

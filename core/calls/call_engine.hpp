@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/calls/call_detail_record.hpp"
 #include "core/calls/call_flow_host.hpp"
 #include "core/calls/call_state.hpp"
 #include "core/plugins/service_registry.hpp"
@@ -29,6 +30,8 @@ class CallEngineImpl final : public CallEngine {
   void set_flow_host(CallFlowHost* flows) { flows_ = flows; }
   /// While false (shutting down), new inbound calls are refused with temporary_failure.
   void set_accepting(bool accepting) { accepting_ = accepting; }
+  /// Receives the call detail record of every call that ends.
+  void set_cdr_sink(std::function<void(const CallDetailRecord&)> sink) { cdr_sink_ = std::move(sink); }
   /// Routing strategies asked, in order, for numbers that are not explicit "driver/x" targets.
   void set_routing_order(std::vector<std::string> strategies) { routing_order_ = std::move(strategies); }
 
@@ -94,6 +97,7 @@ class CallEngineImpl final : public CallEngine {
   bool accepting_ = true;
   int driver_calls_ = 0;
   std::vector<std::string> routing_order_;
+  std::function<void(const CallDetailRecord&)> cdr_sink_;
   std::unordered_map<LegId, LegRecord> legs_;
   std::unordered_map<std::string, CallRecord> calls_;
   std::unordered_map<std::string, std::shared_ptr<Completion>> answer_waiters_;

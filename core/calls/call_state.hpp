@@ -1,6 +1,7 @@
 // The engine's records of calls and legs.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -39,6 +40,10 @@ struct CallRecord {
   Party callee;
   Clock::time_point started{};
   Clock::time_point answered{};
+  std::chrono::system_clock::time_point started_wall{};  ///< for the CDR
+  std::chrono::system_clock::time_point answered_wall{};
+  std::string driver;        ///< of the caller's leg
+  std::string connected_to;  ///< the target bridged with the caller
   bool flow_running = false;
   bool caller_gone = false;
   int cause = 0;  ///< the first clearing cause seen

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "core/calls/cdr_file.hpp"
 #include "core/location/sqlite_location_store.hpp"
 #include "core/plugins/plugin_library.hpp"
 #include "core/script/core_verbs.hpp"
@@ -76,6 +77,25 @@ void DaemonParts::open_state() {
   if (ec)
     throw std::runtime_error("cannot create state_directory " + config.state_directory.string() + ": " + ec.message());
   location->start(std::make_unique<SqliteLocationStore>(config.state_directory / "location.db"));
+  // Call detail records: formatted on the call loop, appended by a worker.
+  auto cdr = std::make_shared<CdrFile>(config.state_directory / "cdr.jsonl");
+  engine.set_cdr_sink([this, cdr](const CallDetailRecord& record) {
+    CallDetailRecord stamped = record;
+    stamped.node = config.node_id;
+    auto problem = std::make_shared<std::string>();
+    workers.run(
+        [cdr, problem, line = to_json_line(stamped)] {
+          try {
+            cdr->append(line);
+          } catch (const std::exception& e) {
+            *problem = e.what();
+          }
+        },
+        loop,
+        [this, problem] {
+          if (!problem->empty()) call_log.error("call detail record lost: " + *problem);
+        });
+  });
 }
 
 void DaemonParts::load_plugins() { plugins->load(plugin_requests(config)); }

@@ -1,25 +1,8 @@
 #include "core/daemon/health_report.hpp"
 
-namespace junction {
+#include "core/text/text_formats.hpp"
 
-namespace {
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-}  // namespace
+namespace junction {
 
 HealthReport::HealthReport(DaemonParts& parts)
     : node_id_(parts.config.node_id),

@@ -1,7 +1,8 @@
 #include "core/log/log_sink.hpp"
 
 #include <chrono>
-#include <ctime>
+
+#include "core/text/text_formats.hpp"
 
 namespace junction {
 
@@ -22,17 +23,9 @@ void append_escaped(std::string& out, std::string_view text) {
 
 void LogSink::write(LogLevel level, std::string_view component, std::string_view context, std::string_view message) {
   if (!enabled(level)) return;
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char stamp[64];
-  std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
   std::string line;
   line.reserve(64 + message.size());
-  line += stamp;
+  line += iso8601_utc(std::chrono::system_clock::now());
   line += ' ';
   std::string_view name = to_string(level);
   line += name;

@@ -2,7 +2,10 @@
 middle as a B2BUA whose SDP passes through unchanged; busy, no answer, cancel, unknown and
 unregistered numbers, unauthenticated callers; and the call detail records."""
 
+import json
+import os
 import signal
+import time
 import unittest
 
 import junction_harness as h
@@ -30,6 +33,17 @@ class SipCallTest(unittest.TestCase):
                                             contact_port=phone.port), self.daemon.log())
         return phone
 
+    def cdr_records(self, count, timeout=10.0):
+        """The call detail records in var/cdr.jsonl once there are `count` of them."""
+        path = os.path.join(self.sandbox.dir, "var", "cdr.jsonl")
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = open(path, encoding="utf-8").read().splitlines() if os.path.exists(path) else []
+            if len(lines) >= count or time.monotonic() > deadline:
+                self.assertEqual(len(lines), count, lines)
+                return [json.loads(line) for line in lines]
+            time.sleep(0.05)  # a worker appends the record just after the call ends
+
     def call(self, scenario, service="1002", expect=None, keys=ALICE):
         ok, err = sipp_peers.run(self.sandbox, self.sip_port, scenario, keys=keys, service=service, expect=expect)
         self.assertTrue(ok, f"caller scenario {scenario} failed:\n{err}\n{self.daemon.log()}")
@@ -40,6 +54,13 @@ class SipCallTest(unittest.TestCase):
         ok, err = phone.wait()
         self.assertTrue(ok, f"callee failed:\n{err}\n{self.daemon.log()}")
         self.daemon.wait_for(r"cdr caller=1001 callee=1002 answered=yes .*cause=16/normal_clearing")
+        record = self.cdr_records(1)[0]
+        self.assertEqual((record["caller"], record["caller_name"], record["callee"], record["driver"]),
+                         ("1001", "Alice Example", "1002", "sip"))
+        self.assertTrue(record["connected_to"].startswith("sip/sip:1002@127.0.0.1:"), record)
+        self.assertIsNotNone(record["answer"])
+        self.assertGreaterEqual(record["talk_ms"], 200)  # the caller waits 300 ms before its BYE
+        self.assertEqual((record["cause"], record["cause_name"]), (16, "normal_clearing"))
         _, _, metrics = h.http_get(self.sandbox.admin_port, "/metrics")
         self.assertRegex(metrics, r'junction_sip_invite_total\{outcome="accepted"\} 1')
         self.assertRegex(metrics, r'junction_sip_invite_total\{outcome="challenged"\} 1')
@@ -55,6 +76,9 @@ class SipCallTest(unittest.TestCase):
         self.call("call_refused.xml", expect=486)
         self.assertTrue(phone.wait()[0])
         self.daemon.wait_for(r"cdr caller=1001 callee=1002 answered=no .*cause=17/user_busy")
+        record = self.cdr_records(1)[0]
+        self.assertIsNone(record["answer"])
+        self.assertEqual((record["talk_ms"], record["cause_name"]), (0, "user_busy"))
 
     def test_caller_cancelling_cancels_the_ringing_callee(self):
         phone = self.phone("callee_rings.xml")
