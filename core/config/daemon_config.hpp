@@ -50,6 +50,7 @@ struct DaemonConfig {
   ScriptsConfig scripts;
   std::vector<std::string> routing_strategies;  ///< default {"lua"}
   std::vector<User> users;
+  std::string open_directory_password;  ///< non-empty: any well-formed name is a user (benchmarks)
   std::chrono::milliseconds drain_timeout{5000};
 };
 

@@ -51,6 +51,10 @@ ConfigSchema daemon_config_schema() {
        S::map({{"strategies",
                 S::list(S::string()).with_doc("routing strategies asked in order for plain numbers; default [lua]")}})},
       {"users", S::list(user)},
+      {"open_directory",
+       S::map({{"password", S::string().with_doc("the SIP password of every such user; unset: off")}})
+           .with_doc("benchmarks only, never in production: every name of letters, digits and '_' is a user "
+                     "with this SIP password (what ../shared/bench/sip expects of a server)")},
       {"shutdown",
        S::map({{"drain_timeout_ms", S::integer(0, 600'000)
                                         .with_default("5000")

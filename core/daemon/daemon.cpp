@@ -134,6 +134,8 @@ int run_daemon(DaemonOptions options) {
   const std::string where = parts.config.admin.enabled
                                 ? ", admin " + admin_url(parts.config.admin.address, admin.port())
                                 : ", admin disabled";
+  if (parts.directory.open())
+    log.warn("open_directory is set: any name is a user with the shared password (benchmarks only)");
   log.info("ready: " + std::to_string(parts.plugins->plan().size()) + " plugins, scripts generation " +
            std::to_string(parts.scripts->generation()) + where);
   parts.io.run();

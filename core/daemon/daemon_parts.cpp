@@ -49,7 +49,7 @@ ScriptSettings script_settings(const DaemonConfig& config) {
 DaemonParts::DaemonParts(const DaemonOptions& options)
     : config(options.config),
       log(stderr, options.log_level.value_or(options.config.log_level)),
-      directory(config.users) {
+      directory(config.users, config.open_directory_password) {
   // In memory until open_state() gives it the store: `--check` must not create files.
   location = std::make_unique<LocationRegistry>(loop, workers, core_log, metrics);
   loopback = std::make_shared<LoopbackDriver>(loop, engine);
