@@ -381,7 +381,7 @@ TEST(DaemonConfigSchema, DescribesEverySection) {
   std::vector<std::string> keys;
   for (const auto& field : schema.fields()) keys.push_back(field.key);
   EXPECT_THAT(keys, ElementsAre("node", "log", "admin", "plugin_directory", "plugins", "state_directory", "scripts",
-                                "routing", "users", "shutdown"));
+                                "routing", "users", "open_directory", "shutdown"));
 }
 
 }  // namespace
