@@ -7,7 +7,7 @@ JUNCTION_BUILD_PACKAGES=(
   libboost1.74-dev libboost-filesystem1.74-dev
   libyaml-cpp-dev liblua5.4-dev libsqlite3-dev libsofia-sip-ua-dev libssl-dev
 )
-JUNCTION_TEST_PACKAGES=(libgtest-dev libgmock-dev python3 curl sip-tester openssl)
+JUNCTION_TEST_PACKAGES=(libgtest-dev libgmock-dev python3 curl sip-tester openssl baresip-core)
 JUNCTION_BENCH_PACKAGES=(libbenchmark-dev)
 
 # Installs the packages that are missing; quiet and quick when all are present.
