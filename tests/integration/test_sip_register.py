@@ -8,9 +8,13 @@ import time
 import unittest
 
 import junction_harness as h
+import sip_digest_client as digest
 import sipp_peers
 
 
+
+# User 1002 may use SHA-256 only (per-user policy); the Python client registers it.
+SHA256_USER = ("    sip_password: change-me-1002\n", "    sip_password: change-me-1002\n    sip_auth: [sha256]\n")
 
 SIP_TEST_SETTINGS = """      realm: test.local
       digest_algorithms: [md5]   # SIPp 3.6 answers MD5 challenges only
@@ -23,13 +27,31 @@ class SipRegisterTest(unittest.TestCase):
     def setUp(self):
         self.sandbox = h.Sandbox(self)
         self.sip_port = self.sandbox.sip_port
-        self.sandbox.write_config(h.replace_once(self.sandbox.config_text, "      realm: junction\n", SIP_TEST_SETTINGS))
+        text = h.replace_once(self.sandbox.config_text, "      realm: junction\n", SIP_TEST_SETTINGS)
+        self.sandbox.write_config(h.replace_once(text, *SHA256_USER))
         self.daemon = h.start_daemon(self, self.sandbox.config_path)
 
     def register(self, password, expect, user="1001", expires=600, scenario="register_auth.xml"):
         """Runs one SIPp registration; returns True when the scenario saw `expect`."""
         return sipp_peers.register(self.sandbox, self.sip_port, user, password, expect=expect, expires=expires,
                                    scenario=scenario)
+
+    def test_sha256_digest_registers_a_user_whose_policy_demands_it(self):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind((h.HOST, 0))
+            s.settimeout(5)
+            uri = f"sip:127.0.0.1:{self.sip_port}"
+            contact = f"sip:1002@127.0.0.1:{s.getsockname()[1]}"
+            s.sendto(digest.register_request(uri, "1002", "127.0.0.1", contact, 1), (h.HOST, self.sip_port))
+            status, head = digest.parse_response(s.recv(65536))
+            self.assertEqual(status, 401, head)
+            self.assertEqual(list(digest.challenges(head)), ["SHA-256"], "only what the user's policy allows")
+            answer = digest.authorization(head, "SHA-256", "1002", "change-me-1002", "REGISTER", uri)
+            s.sendto(digest.register_request(uri, "1002", "127.0.0.1", contact, 2, authorization=answer),
+                     (h.HOST, self.sip_port))
+            status, head = digest.parse_response(s.recv(65536))
+            self.assertEqual(status, 200, head)
+            self.assertIn(f"Contact: <{contact}>;expires=600", head)
 
     def test_good_password_registers_and_is_restored_after_restart(self):
         self.assertTrue(self.register("change-me-1001", 200), self.daemon.log())

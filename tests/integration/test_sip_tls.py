@@ -2,15 +2,14 @@
 client on Python's ssl module (OpenSSL) checks the server's certificate against it and
 registers with digest authentication over the encrypted connection."""
 
-import hashlib
 import os
-import re
 import socket
 import ssl
 import subprocess
 import unittest
 
 import junction_harness as h
+import sip_digest_client as digest
 
 
 def make_certificate(directory):
@@ -35,8 +34,7 @@ def read_response(stream):
         if not chunk:
             raise AssertionError(f"connection closed after {data!r}")
         data += chunk
-    head = data.split(b"\r\n\r\n", 1)[0].decode()
-    return int(head.split(" ", 2)[1]), head
+    return digest.parse_response(data)
 
 
 @unittest.skipUnless(os.path.exists("/usr/bin/openssl"), "openssl is not installed")
@@ -47,6 +45,7 @@ class SipTlsTest(unittest.TestCase):
         os.makedirs(tls_dir)
         self.cert = make_certificate(tls_dir)
         self.tls_port = h.free_port()
+        self.uri = f"sip:127.0.0.1:{self.tls_port};transport=tls"
         text = h.replace_once(self.sandbox.config_text, "      realm: junction\n",
                               "      realm: test.local\n      digest_algorithms: [md5]\n")
         text = h.replace_once(text, f"        - {{ transport: tcp, address: 127.0.0.1, port: {self.sandbox.sip_port} }}\n",
@@ -58,13 +57,9 @@ class SipTlsTest(unittest.TestCase):
 
     def register(self, stream, cseq, authorization=""):
         local = stream.getsockname()
-        request = (f"REGISTER sip:127.0.0.1:{self.tls_port};transport=tls SIP/2.0\r\n"
-                   f"Via: SIP/2.0/TLS {local[0]}:{local[1]};branch=z9hG4bK-tls-{cseq};rport\r\n"
-                   f"Max-Forwards: 70\r\nFrom: <sips:1001@127.0.0.1>;tag=tls1\r\nTo: <sips:1001@127.0.0.1>\r\n"
-                   f"Call-ID: tls-register-1\r\nCSeq: {cseq} REGISTER\r\n"
-                   f"Contact: <sips:1001@{local[0]}:{local[1]};transport=tls>\r\nExpires: 600\r\n"
-                   f"{authorization}Content-Length: 0\r\n\r\n")
-        stream.sendall(request.encode())
+        stream.sendall(digest.register_request(self.uri, "1001", "127.0.0.1",
+                                               f"sips:1001@{local[0]}:{local[1]};transport=tls", cseq,
+                                               transport="TLS", scheme="sips", authorization=authorization))
         return read_response(stream)
 
     def test_registration_over_tls_with_a_verified_certificate(self):
@@ -74,18 +69,8 @@ class SipTlsTest(unittest.TestCase):
             self.assertEqual(stream.getpeercert()["subject"], ((("commonName", "junction.test"),),))
             status, head = self.register(stream, 1)
             self.assertEqual(status, 401, head)
-            challenge = re.search(r'WWW-Authenticate: Digest (.*)', head).group(1)
-            realm = re.search(r'realm="([^"]+)"', challenge).group(1)
-            nonce = re.search(r'nonce="([^"]+)"', challenge).group(1)
-            uri = f"sip:127.0.0.1:{self.tls_port};transport=tls"
-            md5 = lambda text: hashlib.md5(text.encode()).hexdigest()  # noqa: E731 (the digest's H)
-            ha1 = md5(f"1001:{realm}:change-me-1001")
-            ha2 = md5(f"REGISTER:{uri}")
-            response = md5(f"{ha1}:{nonce}:00000001:abcdef:auth:{ha2}")
-            authorization = (f'Authorization: Digest username="1001", realm="{realm}", nonce="{nonce}", '
-                             f'uri="{uri}", response="{response}", algorithm=MD5, qop=auth, nc=00000001, '
-                             f'cnonce="abcdef"\r\n')
-            status, head = self.register(stream, 2, authorization)
+            answer = digest.authorization(head, "MD5", "1001", "change-me-1001", "REGISTER", self.uri)
+            status, head = self.register(stream, 2, answer)
             self.assertEqual(status, 200, head)
             self.assertRegex(head, r"Contact: <sips:1001@127\.0\.0\.1:\d+;transport=tls>;expires=600")
         _, _, metrics = h.http_get(self.sandbox.admin_port, "/metrics")
