@@ -37,8 +37,9 @@ def scenario_path(sandbox, scenario, expect=None):
     return scenario_copy(sandbox, scenario, expect) if expect is not None else os.path.join(SCENARIOS, scenario)
 
 
-def sipp_args(sip_port, scenario, local_port, keys=None, service=None, calls=1):
+def sipp_args(sip_port, scenario, local_port, keys=None, service=None, calls=1, transport="udp"):
     args = [SIPP, f"127.0.0.1:{sip_port}", "-sf", scenario, "-m", str(calls), "-i", h.HOST,
+            "-t", "u1" if transport == "udp" else "t1",
             "-p", str(local_port), "-cp", str(h.free_port()), "-recv_timeout", str(RECV_TIMEOUT_MS),
             "-timeout", "30", "-nostdin"]
     for key, value in (keys or {}).items():
@@ -48,22 +49,23 @@ def sipp_args(sip_port, scenario, local_port, keys=None, service=None, calls=1):
     return args
 
 
-def run(sandbox, sip_port, scenario, keys=None, service=None, expect=None, timeout=40, port=None):
+def run(sandbox, sip_port, scenario, keys=None, service=None, expect=None, timeout=40, port=None, transport="udp"):
     """Runs a client scenario to its end (from `port`, default a free one); returns (ok, stderr)."""
-    args = sipp_args(sip_port, scenario_path(sandbox, scenario, expect), port or h.free_port(), keys, service)
+    args = sipp_args(sip_port, scenario_path(sandbox, scenario, expect), port or h.free_port(), keys, service,
+                     transport=transport)
     result = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout,
                             cwd=sandbox.dir)
     return result.returncode == 0, result.stderr.decode(errors="replace")
 
 
 def register(sandbox, sip_port, user, password, contact_port=None, expect=200, expires=600,
-             scenario="register_auth.xml"):
+             scenario="register_auth.xml", transport="udp"):
     """REGISTERs `user` with digest auth; the contact is this SIPp's own port unless
     `contact_port` names another phone's. Returns True when the final answer was `expect`."""
     port = h.free_port()
     keys = {"user": user, "auth_pass": password, "expires": expires,
             "contact_port": contact_port if contact_port is not None else port}
-    args = sipp_args(sip_port, scenario_copy(sandbox, scenario, expect), port, keys)
+    args = sipp_args(sip_port, scenario_copy(sandbox, scenario, expect), port, keys, transport=transport)
     result = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=30, cwd=sandbox.dir)
     return result.returncode == 0
 
@@ -72,18 +74,20 @@ class Phone:
     """A SIPp UAS playing a called phone (or a provider) on its own port, running in the
     background until it has handled one call (or is stopped, by PID, at cleanup)."""
 
-    def __init__(self, owner, sandbox, sip_port, scenario, expect=None, keys=None, port=None):
+    def __init__(self, owner, sandbox, sip_port, scenario, expect=None, keys=None, port=None, transport="udp"):
         self.port = port if port is not None else h.free_port()
-        args = sipp_args(sip_port, scenario_path(sandbox, scenario, expect), self.port, keys)
+        self.transport = transport
+        args = sipp_args(sip_port, scenario_path(sandbox, scenario, expect), self.port, keys, transport=transport)
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=sandbox.dir)
         h.add_cleanup(owner, self.stop)
         self._wait_listening()
 
     def _wait_listening(self, timeout=10.0):
-        """Returns once SIPp has bound its UDP port: a request sent earlier would be lost."""
+        """Returns once SIPp has bound its port: a request sent earlier would be lost."""
         deadline = time.monotonic() + timeout
+        kind = socket.SOCK_DGRAM if self.transport == "udp" else socket.SOCK_STREAM
         while time.monotonic() < deadline:
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            with socket.socket(socket.AF_INET, kind) as probe:
                 try:
                     probe.bind((h.HOST, self.port))
                 except OSError:

@@ -26,11 +26,12 @@ class SipCallTest(unittest.TestCase):
         self.sandbox.write_config(h.replace_once(self.sandbox.config_text, "      realm: junction\n", SIP_TEST_SETTINGS))
         self.daemon = h.start_daemon(self, self.sandbox.config_path)
 
-    def phone(self, scenario, user="1002", expect=None, keys=None):
+    def phone(self, scenario, user="1002", expect=None, keys=None, transport="udp"):
         """Bob's phone: a SIPp UAS running `scenario`, registered as `user`."""
-        phone = sipp_peers.Phone(self, self.sandbox, self.sip_port, scenario, expect=expect, keys=keys)
+        phone = sipp_peers.Phone(self, self.sandbox, self.sip_port, scenario, expect=expect, keys=keys,
+                                 transport=transport)
         self.assertTrue(sipp_peers.register(self.sandbox, self.sip_port, user, f"change-me-{user}",
-                                            contact_port=phone.port), self.daemon.log())
+                                            contact_port=phone.port, transport=transport), self.daemon.log())
         return phone
 
     def cdr_records(self, count, timeout=10.0):
@@ -44,8 +45,9 @@ class SipCallTest(unittest.TestCase):
                 return [json.loads(line) for line in lines]
             time.sleep(0.05)  # a worker appends the record just after the call ends
 
-    def call(self, scenario, service="1002", expect=None, keys=ALICE):
-        ok, err = sipp_peers.run(self.sandbox, self.sip_port, scenario, keys=keys, service=service, expect=expect)
+    def call(self, scenario, service="1002", expect=None, keys=ALICE, transport="udp"):
+        ok, err = sipp_peers.run(self.sandbox, self.sip_port, scenario, keys=keys, service=service, expect=expect,
+                                 transport=transport)
         self.assertTrue(ok, f"caller scenario {scenario} failed:\n{err}\n{self.daemon.log()}")
 
     def test_answered_call_passes_both_sdps_unchanged_and_writes_a_cdr(self):
@@ -64,6 +66,15 @@ class SipCallTest(unittest.TestCase):
         _, _, metrics = h.http_get(self.sandbox.admin_port, "/metrics")
         self.assertRegex(metrics, r'junction_sip_invite_total\{outcome="accepted"\} 1')
         self.assertRegex(metrics, r'junction_sip_invite_total\{outcome="challenged"\} 1')
+
+    def test_call_over_tcp_both_ways(self):
+        phone = self.phone("callee_answers.xml", transport="tcp")
+        self.call("call_answered.xml", transport="tcp")
+        ok, err = phone.wait()
+        self.assertTrue(ok, f"callee failed:\n{err}\n{self.daemon.log()}")
+        record = self.cdr_records(1)[0]
+        self.assertRegex(record["connected_to"], r"^sip/sip:1002@127\.0\.0\.1:\d+;transport=TCP$")
+        self.assertEqual(record["cause_name"], "normal_clearing")
 
     def test_hold_reinvite_is_relayed_both_ways(self):
         phone = self.phone("callee_held.xml")
