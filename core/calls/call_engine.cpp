@@ -32,6 +32,7 @@ LegId CallEngineImpl::incoming(ChannelDriver& driver, IncomingCall request) {
   call.a_leg = leg_id;
   call.caller = request.caller;
   call.callee = request.callee;
+  call.headers = request.headers;
   call.started = loop_.now();
   call.started_wall = std::chrono::system_clock::now();
   call.driver = std::string(driver.name());
@@ -298,6 +299,7 @@ LegId CallEngineImpl::originate(const std::string& call_id, const std::string& t
   request.destination = target.substr(slash + 1);
   request.caller = call->second.caller;
   request.callee.number = dialled.empty() ? request.destination : dialled;
+  request.headers = call->second.headers;
   request.timeout = timeout;
   if (auto a = legs_.find(call->second.a_leg); a != legs_.end()) request.offer = a->second.remote_session;
   logger_.debug("originate " + target + " as leg " + std::to_string(leg_id), context_of(call_id));

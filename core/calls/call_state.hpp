@@ -38,6 +38,7 @@ struct CallRecord {
   std::vector<LegId> b_legs;
   Party caller;
   Party callee;
+  Headers headers;  ///< the caller's, passed to every outbound leg (drivers pick what they know)
   Clock::time_point started{};
   Clock::time_point answered{};
   std::chrono::system_clock::time_point started_wall{};  ///< for the CDR

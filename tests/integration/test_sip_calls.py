@@ -5,6 +5,7 @@ unregistered numbers, unauthenticated callers; and the call detail records."""
 import json
 import os
 import signal
+import socket
 import time
 import unittest
 
@@ -118,6 +119,34 @@ class SipCallTest(unittest.TestCase):
     def test_user_without_registered_phone_gives_480(self):
         self.call("call_refused.xml", service="1002", expect=480)
         self.daemon.wait_for(r"cdr caller=1001 callee=1002 answered=no .*cause=20/subscriber_absent")
+
+    def test_invites_we_cannot_serve_get_420_488_and_483(self):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind((h.HOST, 0))
+            s.settimeout(5)
+            port = s.getsockname()[1]
+
+            def invite(extra, body, branch, hops=70):
+                s.sendto((f"INVITE sip:1002@127.0.0.1:{self.sip_port} SIP/2.0\r\n"
+                          f"Via: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK{branch};rport\r\n"
+                          f"Max-Forwards: {hops}\r\nFrom: <sip:1001@127.0.0.1>;tag=x{branch}\r\n"
+                          f"To: <sip:1002@127.0.0.1>\r\nCall-ID: {branch}@test\r\nCSeq: 1 INVITE\r\n"
+                          f"Contact: <sip:1001@127.0.0.1:{port}>\r\n{extra}"
+                          f"Content-Type: application/sdp\r\nContent-Length: {len(body)}\r\n\r\n{body}").encode(),
+                         (h.HOST, self.sip_port))
+                return s.recv(65536).decode()
+
+            answer = invite("Require: 100rel, foo\r\n", "v=0\r\n", "req1")
+            self.assertTrue(answer.startswith("SIP/2.0 420 "), answer)
+            self.assertRegex(answer, r"(?m)^Unsupported: 100rel, foo\r$")
+            answer = invite("", "", "late1")
+            self.assertTrue(answer.startswith("SIP/2.0 488 "), answer)
+            self.assertIn("INVITE without SDP offer is not supported", answer)
+            answer = invite("", "v=0\r\n", "hop1", hops=0)
+            self.assertTrue(answer.startswith("SIP/2.0 483 "), answer)
+            answer = invite("", "v=0\r\n", "plain1")
+            self.assertTrue(answer.startswith("SIP/2.0 407 "), "the same INVITE, well formed, is challenged: " + answer)
+        self.assertNotIn("incoming from", self.daemon.log())
 
     def test_wrong_password_gives_403_and_no_call(self):
         self.call("call_refused.xml", expect=403, keys={"user": "1001", "auth_pass": "guess"})

@@ -21,6 +21,7 @@ ROUTING = """
 function route(request)
   local n = request.number
   if n:sub(1, 1) == "0" then return "trunk/p1,p2/" .. n:sub(2) end
+  if n:sub(1, 1) == "8" then return "trunk/self/" .. n end  -- a trunk back to junctiond: a loop
   if n == "7" then
     if request.trunks.p1 and not request.trunks.p1.usable then return "loopback/reject:38" end
     return "loopback/reject:1"
@@ -143,6 +144,16 @@ class SipTrunkTest(unittest.TestCase):
         self.assertTrue(first.wait()[0])
         self.daemon.wait_for(r"cdr caller=1001 callee=04930555 answered=no .*cause=17/user_busy")
         self.assertEqual(second.received, 0, "busy must not be tried elsewhere")
+
+    def test_a_call_looping_through_a_trunk_ends_with_483(self):
+        # The trunk leads back to junctiond itself, which takes the call in again on that trunk
+        # and routes it out again: only Max-Forwards, lowered on every pass, ends the loop.
+        self.start({"name": "self", "proxy": f"127.0.0.1:{self.sip_port}"})
+        self.call("call_refused.xml", service="8123", expect=483)
+        self.daemon.wait_for(r"cdr caller=1001 callee=8123 answered=no .*cause=25/exchange_routing_error")
+        hops = self.daemon.log().count("to '8123' via sip")
+        self.assertGreater(hops, 60, "the call went round until Max-Forwards (70) ran out")
+        self.assertLessEqual(hops, 71)
 
     # -- inbound calls --------------------------------------------------------------------------
 

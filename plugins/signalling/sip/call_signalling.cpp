@@ -122,6 +122,18 @@ void CallSignalling::on_invite(msg_t* msg, const void* parsed, const MessageSour
     nta_msg_treply(agent_, msg, SIP_400_BAD_REQUEST, TAG_END());
     return;
   }
+  if (sip->sip_max_forwards && sip->sip_max_forwards->mf_count == 0) {
+    nta_msg_treply(agent_, msg, SIP_483_TOO_MANY_HOPS, TAG_END());  // a loop, or a path too long
+    return;
+  }
+  if (sip->sip_require && sip->sip_require->k_items && sip->sip_require->k_items[0]) {
+    // We support no extension a caller could require (100rel, timer ...): RFC 3261 8.2.2.3.
+    std::string unsupported;
+    for (msg_param_t const* item = sip->sip_require->k_items; *item; ++item)
+      unsupported += (unsupported.empty() ? "" : ", ") + std::string(*item);
+    nta_msg_treply(agent_, msg, SIP_420_BAD_EXTENSION, SIPTAG_UNSUPPORTED_STR(unsupported.c_str()), TAG_END());
+    return;
+  }
   if (!sip->sip_payload || sip->sip_payload->pl_len == 0) {
     // Media bypass relays the caller's offer; an INVITE without one (late offer) would need
     // the answer to wait for the caller's ACK. Refused clearly rather than half supported.
@@ -274,10 +286,12 @@ bool CallSignalling::send_invite(SipDialog& dialog, const void* challenge) {
         auc_authorization_headers(&dialog.auth, dialog.home, "INVITE", url, nullptr, &credentials) < 1)
       return false;
   }
+  const std::string max_forwards = std::to_string(invite.max_forwards);
   dialog.request = nta_outgoing_tcreate(
       dialog.handle, invite_response_callback, &dialog,
       invite.route.empty() ? nullptr : URL_STRING_MAKE(invite.route.c_str()), SIP_METHOD_INVITE,
       URL_STRING_MAKE(invite.request_uri.c_str()), SIPTAG_CONTACT_STR(dialog.contact.c_str()),
+      SIPTAG_MAX_FORWARDS_STR(max_forwards.c_str()),
       TAG_IF(credentials, SIPTAG_HEADER(reinterpret_cast<const sip_header_t*>(credentials))),
       TAG_IF(!invite.offer.empty(), SIPTAG_CONTENT_TYPE_STR(invite.offer.content_type.c_str())),
       TAG_IF(!invite.offer.empty(), SIPTAG_PAYLOAD_STR(invite.offer.body.c_str())), TAG_END());

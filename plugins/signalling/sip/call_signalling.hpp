@@ -30,6 +30,8 @@ struct OutboundInvite {
   std::string from;         ///< From header value
   std::string to;           ///< To header value
   SessionDescription offer;
+  /// The caller's Max-Forwards less one: a B2BUA still must not let calls loop for ever.
+  unsigned max_forwards = 70;
   std::string auth_user;  ///< answer 401/407 challenges with these credentials (trunks)
   std::string auth_password;
   /// No response at all (not even 100 Trying) by then: give up with recovery_on_timer_expiry.

@@ -22,6 +22,8 @@ SipStatus status_for_cause(int c) {
       return {403, "Forbidden"};
     case cause::number_changed:
       return {410, "Gone"};
+    case cause::exchange_routing_error:
+      return {483, "Too Many Hops"};
     case cause::destination_out_of_order:
     case cause::network_out_of_order:
       return {502, "Bad Gateway"};

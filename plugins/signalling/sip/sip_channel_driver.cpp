@@ -1,6 +1,7 @@
 #include "sip_channel_driver.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <chrono>
 #include <string_view>
@@ -44,6 +45,18 @@ bool starts_with_scheme(const std::string& uri, std::string_view scheme) {
   for (std::size_t i = 0; i < scheme.size(); ++i)
     if (std::tolower(static_cast<unsigned char>(uri[i])) != scheme[i]) return false;
   return true;
+}
+
+// The Max-Forwards an outbound INVITE gets: the caller's less one (70 less one when the call
+// did not come in over SIP). Reaching 0 is refused before a call exists (483).
+unsigned forwarded_hops(const Headers& headers) {
+  for (const auto& [name, value] : headers)
+    if (name == "Max-Forwards") {
+      unsigned hops = 70;
+      std::from_chars(value.data(), value.data() + value.size(), hops);
+      return hops > 0 ? std::min(hops - 1, 255u) : 0;
+    }
+  return 69;
 }
 
 std::string quoted(const std::string& display) {
@@ -227,6 +240,7 @@ void SipChannelDriver::originate(LegId leg, const OriginateRequest& request) {
                 "<sip:" + request.caller.number + "@" + domain + ">";
   invite.to = "<sip:" + request.callee.number + "@" + domain + ">";
   invite.offer = request.offer;
+  invite.max_forwards = forwarded_hops(request.headers);
   to_sofia_([dialog, invite = std::move(invite)](CallSignalling& calls) { calls.originate(dialog, invite); });
 }
 
@@ -274,6 +288,7 @@ bool SipChannelDriver::try_next_trunk(LegId leg) {
                 "<sip:" + presented + "@" + trunk.domain + ">";
   invite.to = "<sip:" + call.number + "@" + trunk.domain + ">";
   invite.offer = call.request.offer;
+  invite.max_forwards = forwarded_hops(call.request.headers);
   invite.auth_user = trunk.auth_username;
   invite.auth_password = trunk.password;
   invite.answer_timeout = trunk.setup_timeout;

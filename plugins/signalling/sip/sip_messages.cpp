@@ -133,6 +133,8 @@ InviteRequest to_invite_request(const sip_s* sip, const MessageSource& source) {
   request.received = source.transport_address;
   request.source_port = source.port;
   if (sip->sip_user_agent) request.headers.emplace_back("User-Agent", text(sip->sip_user_agent->g_string));
+  request.headers.emplace_back("Max-Forwards",
+                               std::to_string(sip->sip_max_forwards ? sip->sip_max_forwards->mf_count : 70));
   request.headers.emplace_back("Call-ID", request.call_id);
   request.offer = body_of(sip);
   request.credentials = digest_credentials(sip->sip_proxy_authorization);

@@ -66,6 +66,11 @@ void TrunkBoard::update(const TrunkStatus& status, const std::string& detail) {
   if (it == status_.end()) return;
   const TrunkStatus before = it->second;
   it->second = status;
+  // Gauges first: whoever reads the log line finds the metrics already saying the same.
+  metrics_.gauge("junction_sip_trunk_usable", "1 when calls may use the trunk", {{"trunk", status.name}})
+      .set(status.usable ? 1 : 0);
+  metrics_.gauge("junction_sip_trunk_registered", "1 while the trunk's registration is up", {{"trunk", status.name}})
+      .set(status.registration == "registered" ? 1 : 0);
   const std::string line = "trunk " + status.name + ": " + status.registration +
                            (status.reachable ? ", reachable" : ", unreachable") + " (" + detail + ")";
   if (status.usable || !before.usable) {
@@ -73,10 +78,6 @@ void TrunkBoard::update(const TrunkStatus& status, const std::string& detail) {
   } else {
     logger_.warn(line);
   }
-  metrics_.gauge("junction_sip_trunk_usable", "1 when calls may use the trunk", {{"trunk", status.name}})
-      .set(status.usable ? 1 : 0);
-  metrics_.gauge("junction_sip_trunk_registered", "1 while the trunk's registration is up", {{"trunk", status.name}})
-      .set(status.registration == "registered" ? 1 : 0);
 }
 
 const TrunkSettings* TrunkBoard::find(std::string_view name) const {
