@@ -82,11 +82,16 @@ void SofiaLoop::run(Setup setup, std::promise<void>& started) {
 }
 
 void SofiaLoop::post(Task task) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     if (!accepting_) return;
+    // Only the task that finds the queue empty wakes the loop: drain() reads the eventfd before
+    // it takes the queue, so a task queued behind others is always taken by a wake-up to come.
+    wake = tasks_.empty();
     tasks_.push_back(std::move(task));
   }
+  if (!wake) return;
   const std::uint64_t one = 1;
   [[maybe_unused]] auto written = ::write(wake_fd_, &one, sizeof one);
 }
