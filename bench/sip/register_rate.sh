@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Authenticated REGISTERs per second against junctiond's SIP plugin, with SIPp on loopback.
-# Each SIPp "call" registers a different user (1<N>) with digest auth (401, then credentials,
-# then 200). Reports, per rate step: offered rate, failures, and junctiond's CPU per REGISTER.
+# Each SIPp "call" registers a different user (r<step>u<N>) with digest auth (401, then
+# credentials, then 200). Reports, per rate step: offered rate, failures, and junctiond's CPU
+# per REGISTER; at the end, junctiond's resident memory per registration held.
 #
 #   bench/sip/register_rate.sh                  # rates 1000 2000 4000, 5 s each
 #   RATES="2000" SECONDS_PER_STEP=10 bench/sip/register_rate.sh
@@ -12,7 +13,6 @@ source "$(dirname "$0")/../../tools/dev-env.sh"
 
 RATES=${RATES:-"1000 2000 4000"}
 SECONDS_PER_STEP=${SECONDS_PER_STEP:-5}
-USERS=${USERS:-30000}
 build="$JUNCTION_ROOT/build/bench"
 junction_install_packages "${JUNCTION_BUILD_PACKAGES[@]}" sip-tester
 junction_configure "$build" -DCMAKE_BUILD_TYPE=Release -DJUNCTION_BUILD_TESTS=OFF -DJUNCTION_BUILD_BENCH=ON
@@ -42,8 +42,7 @@ cp -r "$JUNCTION_ROOT/scripts" "$work/scripts"
   echo "      digest_algorithms: [md5]"
   echo "      auth_throttle: { max_failures: 1000 }"
   echo "scripts: { directory: $work/scripts }"
-  echo "users:"
-  for ((i = 1; i <= USERS; i++)); do echo "  - { extension: \"1$i\", sip_password: bench-secret }"; done
+  echo "open_directory: { password: bench-secret }   # every r<step>u<N> is a user"
 } > "$work/junction.yaml"
 
 "$build/bin/junctiond" --config "$work/junction.yaml" 2> "$work/junctiond.log" &
@@ -51,6 +50,9 @@ jd=$!
 pids+=("$jd")
 for _ in $(seq 50); do grep -q "ready:" "$work/junctiond.log" && break; sleep 0.1; done
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+rss_before=$(rss_kb "$jd")
+held=0
 hz=$(getconf CLK_TCK)
 
 printf "%-8s %-10s %-8s %-8s %-14s\n" rate offered ok failed us_per_register
@@ -59,7 +61,7 @@ for rate in $RATES; do
   count=$((rate * SECONDS_PER_STEP))
   before=$(cpu_ticks "$jd")
   sipp "127.0.0.1:$sip_port" -sf "$(dirname "$0")/../../../shared/bench/sip/register_auth.xml" \
-    -key user_prefix 1 -key auth_pass bench-secret -r "$rate" -m "$count" -i 127.0.0.1 -p "$(port)" \
+    -key user_prefix "r${rate}u" -key auth_pass bench-secret -r "$rate" -m "$count" -i 127.0.0.1 -p "$(port)" \
     -cp "$(port)" -recv_timeout 5000 -timeout $((SECONDS_PER_STEP * 4)) -nostdin -trace_stat \
     -stf "$work/stat.csv" -fd 1 -bg > "$work/sipp.out" 2>&1 || true
   sipp_pid=$(pgrep -n -f "sipp 127.0.0.1:$sip_port" || true)
@@ -71,5 +73,9 @@ for rate in $RATES; do
   [ "$first" = 1 ] && first=0
   us=$(awk -v t=$((after - before)) -v hz="$hz" -v n="${ok:-0}" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "-" }')
   printf "%-8s %-10s %-8s %-8s %-14s\n" "$rate" "$count" "${ok:-?}" "${failed:-?}" "$us"
+  held=$((held + ${ok:-0}))
   rm -f "$work/stat.csv"
 done
+rss_after=$(rss_kb "$jd")
+awk -v b="$rss_before" -v a="$rss_after" -v n="$held" 'BEGIN {
+  printf "registrations held: %d, junctiond RSS %d -> %d KiB: %.0f bytes per registration\n", n, b, a, (n > 0 ? (a - b) * 1024 / n : 0) }'

@@ -1,5 +1,6 @@
 #include "core/daemon/daemon_parts.hpp"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include "core/calls/cdr_file.hpp"
@@ -62,6 +63,7 @@ DaemonParts::DaemonParts(const DaemonOptions& options)
 }
 
 DaemonParts::~DaemonParts() {
+  loop.cancel(trim_timer_);
   engine.set_flow_host(nullptr);
   scripts.reset();
   location->stop();
@@ -100,7 +102,17 @@ void DaemonParts::open_state() {
 
 void DaemonParts::load_plugins() { plugins->load(plugin_requests(config)); }
 
+void DaemonParts::trim_memory_every(std::chrono::seconds period) {
+  // After a burst (a busy hour, a benchmark) freed memory stays with malloc's arenas; giving it
+  // back lets RSS show what is really in use. On a worker: trimming walks every arena.
+  trim_timer_ = loop.call_after(period, [this, period] {
+    workers.run([] { ::malloc_trim(0); }, loop, [] {});
+    trim_memory_every(period);
+  });
+}
+
 void DaemonParts::start() {
+  trim_memory_every(std::chrono::seconds(60));
   plugins->start_all();
   scripts = std::make_unique<ScriptRuntime>(loop, engine, registry, script_log, metrics, script_settings(config));
   scripts->load();

@@ -29,6 +29,8 @@ struct DaemonParts {
   void load_plugins();
   /// Starts plugins, loads scripts, wires routing. Throws PluginError / ScriptError / ConfigErrors.
   void start();
+  /// Gives memory malloc keeps but nothing uses back to the system, every `period`.
+  void trim_memory_every(std::chrono::seconds period);
 
   const DaemonConfig& config;
   asio::io_context io;
@@ -46,6 +48,9 @@ struct DaemonParts {
   std::shared_ptr<LoopbackDriver> loopback;
   std::unique_ptr<PluginHost> plugins;
   std::unique_ptr<ScriptRuntime> scripts;
+
+ private:
+  TimerId trim_timer_ = 0;
 };
 
 }  // namespace junction

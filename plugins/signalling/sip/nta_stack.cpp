@@ -71,9 +71,9 @@ std::string url_of(const ListenAddress& listen) {
 
 }  // namespace
 
-NtaStack::NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, RegisterHandler on_register,
-                   CallSignalling::Events call_events, const std::vector<TrunkSettings>& trunks,
-                   TrunkLink::Reporter trunk_reporter)
+NtaStack::NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, const SipTimers& timers,
+                   RegisterHandler on_register, CallSignalling::Events call_events,
+                   const std::vector<TrunkSettings>& trunks, TrunkLink::Reporter trunk_reporter)
     : on_register_(std::move(on_register)) {
   if (listen.empty()) throw std::runtime_error("sip: no listen address");
   for (const ListenAddress& address : listen) {
@@ -86,9 +86,10 @@ NtaStack::NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, Re
     const char* certificates = address.certificate_directory.empty() ? nullptr : address.certificate_directory.c_str();
     errno = 0;
     if (!agent_) {
-      agent_ =
-          nta_agent_create(root, URL_STRING_MAKE(url.c_str()), agent_callback, this, NTATAG_UA(1),
-                           NTATAG_SERVER_RPORT(1), TAG_IF(certificates, TPTAG_CERTIFICATE(certificates)), TAG_END());
+      agent_ = nta_agent_create(root, URL_STRING_MAKE(url.c_str()), agent_callback, this, NTATAG_UA(1),
+                                NTATAG_SERVER_RPORT(1), NTATAG_SIP_T1(timers.t1_ms), NTATAG_SIP_T2(timers.t2_ms),
+                                NTATAG_SIP_T4(timers.t4_ms), NTATAG_SIP_T1X64(timers.t1x64_ms),
+                                TAG_IF(certificates, TPTAG_CERTIFICATE(certificates)), TAG_END());
       if (!agent_)
         throw std::runtime_error("sip: cannot listen on " + url + ": " + std::strerror(errno ? errno : EINVAL));
     } else if (nta_agent_add_tport(agent_, URL_STRING_MAKE(url.c_str()),

@@ -29,8 +29,8 @@ class NtaStack {
   using RegisterHandler = std::function<void(Pending request_message, RegisterRequest request)>;
 
   /// Binds every listen address. Throws std::runtime_error("sip: cannot listen on ...").
-  NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, RegisterHandler on_register,
-           CallSignalling::Events call_events, const std::vector<TrunkSettings>& trunks,
+  NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, const SipTimers& timers,
+           RegisterHandler on_register, CallSignalling::Events call_events, const std::vector<TrunkSettings>& trunks,
            TrunkLink::Reporter trunk_reporter);
   ~NtaStack();  // answers what is still pending with 503 and destroys the agent
   NtaStack(const NtaStack&) = delete;

@@ -111,9 +111,9 @@ class SipPlugin final : public Plugin {
         if (!state->stopped) state->trunks->update(status, detail);
       });
     };
-    state_->sofia.start([state = state_.get(), listen = settings_.listen, on_register, events = std::move(events),
-                         trunks = settings_.trunks, on_trunk](su_root_s* root) {
-      state->stack = std::make_unique<NtaStack>(root, listen, on_register, events, trunks, on_trunk);
+    state_->sofia.start([state = state_.get(), listen = settings_.listen, timers = settings_.timers, on_register,
+                         events = std::move(events), trunks = settings_.trunks, on_trunk](su_root_s* root) {
+      state->stack = std::make_unique<NtaStack>(root, listen, timers, on_register, events, trunks, on_trunk);
     });
     host.registrar().add_channel_driver(driver);
     host.registrar().add_channel_driver(std::make_shared<TrunkChannelDriver>(driver));

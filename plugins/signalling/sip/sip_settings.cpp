@@ -27,6 +27,15 @@ ConfigSchema sip_config_schema() {
                                 .with_doc("challenges offered to REGISTER and INVITE, strongest first; default "
                                           "[sha256, md5]; users[].sip_auth overrides per user")},
       {"trunks", S::list(trunk_config_schema()).with_doc("SIP trunks to providers or other PBXs")},
+      {"timers", S::map({
+                     {"t1_ms", S::integer(50, 10000).with_default("500").with_doc("RTT estimate (RFC 3261)")},
+                     {"t2_ms", S::integer(500, 60000).with_default("4000")},
+                     {"t4_ms", S::integer(500, 60000).with_default("5000")
+                                   .with_doc("how long finished transactions absorb retransmissions (timers I, K)")},
+                     {"transaction_timeout_ms", S::integer(2000, 300000).with_default("32000")
+                                                    .with_doc("T1×64: timers B, F, H, J and the hold of an answered "
+                                                              "outbound INVITE")},
+                 })},
       {"auth_throttle", S::map({
                             {"max_failures", S::integer(1, 1000).with_default("5")},
                             {"window_s", S::integer(1, 86400).with_default("60")},
@@ -84,6 +93,13 @@ SipSettings read_sip_settings(const ConfigNode& block) {
   settings.throttle.window = std::chrono::seconds(throttle.get_int("window_s", 60));
   settings.throttle.block_for = std::chrono::seconds(throttle.get_int("block_s", 600));
   settings.trunks = read_trunk_settings(block.find("trunks"));
+  const ConfigNode& timers = section(block, "timers");
+  settings.timers.t1_ms = static_cast<unsigned>(timers.get_int("t1_ms", 500));
+  settings.timers.t2_ms = static_cast<unsigned>(timers.get_int("t2_ms", 4000));
+  settings.timers.t4_ms = static_cast<unsigned>(timers.get_int("t4_ms", 5000));
+  settings.timers.t1x64_ms = static_cast<unsigned>(timers.get_int("transaction_timeout_ms", 32000));
+  if (settings.timers.t2_ms < settings.timers.t1_ms)
+    throw ConfigError(timers.mark(), timers.path(), "t2_ms must not be below t1_ms");
   return settings;
 }
 

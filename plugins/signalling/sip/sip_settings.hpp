@@ -18,6 +18,16 @@ struct ListenAddress {
   std::string certificate_directory;  ///< tls only: sofia's TLS directory (agent.pem, cafile.pem)
 };
 
+/// SIP timers (RFC 3261 17): what nta uses for retransmissions and for how long finished
+/// transactions are kept to absorb retransmissions (T1×64: 32 s; T4: 5 s), which is most of
+/// the memory a busy server holds.
+struct SipTimers {
+  unsigned t1_ms = 500;
+  unsigned t2_ms = 4000;
+  unsigned t4_ms = 5000;
+  unsigned t1x64_ms = 32000;
+};
+
 struct SipSettings {
   std::string realm;
   std::vector<ListenAddress> listen;
@@ -26,6 +36,7 @@ struct SipSettings {
   AuthThrottlePolicy throttle;
   std::chrono::seconds nonce_lifetime{300};
   std::vector<TrunkSettings> trunks;
+  SipTimers timers;
 };
 
 ConfigSchema sip_config_schema();
