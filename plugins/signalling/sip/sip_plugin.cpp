@@ -76,10 +76,18 @@ class SipPlugin final : public Plugin {
   void start(Host& host) override {
     state_ = std::make_shared<SipState>(host, settings_);
     std::weak_ptr<SipState> weak = state_;
+    // Everything the sofia thread hands to the call loop goes out in one batch per burst.
+    state_->sofia.set_outbox([weak](std::vector<SofiaLoop::Task> batch) {
+      auto state = weak.lock();
+      if (!state) return;
+      state->host.executor().post([batch = std::move(batch)] {
+        for (const auto& task : batch) task();
+      });
+    });
     auto on_register = [weak](NtaStack::Pending transaction, RegisterRequest request) {
       auto state = weak.lock();
       if (!state) return;
-      state->host.executor().post(
+      state->sofia.send_out(
           [state, transaction, request = std::move(request)] { decide(state, transaction, request); });
     };
     // Sofia-side work for the driver runs on the sofia thread, in order, while the stack exists.
@@ -107,7 +115,7 @@ class SipPlugin final : public Plugin {
     auto on_trunk = [weak](const TrunkStatus& status, const std::string& detail) {
       auto state = weak.lock();
       if (!state) return;
-      state->host.executor().post([state, status, detail] {
+      state->sofia.send_out([state, status, detail] {
         if (!state->stopped) state->trunks->update(status, detail);
       });
     };
@@ -143,7 +151,7 @@ class SipPlugin final : public Plugin {
   static void on_call_loop(const std::weak_ptr<SipState>& weak, Work work) {
     auto state = weak.lock();
     if (!state) return;
-    state->host.executor().post([state, work = std::move(work)]() mutable {
+    state->sofia.send_out([state, work = std::move(work)]() mutable {
       if (auto driver = state->driver.lock()) work(*driver);
     });
   }

@@ -18,6 +18,8 @@ int on_wake(su_root_magic_t*, su_wait_t*, su_wakeup_arg_t* arg) {
   return 0;
 }
 
+void before_poll(su_prepoll_magic_t* loop, su_root_t*) { static_cast<SofiaLoop*>(loop)->flush_outbox(); }
+
 }  // namespace
 
 SofiaLoop::~SofiaLoop() {
@@ -71,9 +73,12 @@ void SofiaLoop::run(Setup setup, std::promise<void>& started) {
     std::lock_guard lock(mutex_);
     accepting_ = true;
   }
+  su_root_add_prepoll(root_, before_poll, this);
   started.set_value();
   su_root_run(root_);
   drain();  // tasks that arrived with the stop request
+  flush_outbox();
+  su_root_remove_prepoll(root_);
   su_root_unregister(root_, &wait, on_wake, reinterpret_cast<su_wakeup_arg_t*>(&drain_fn));
   su_root_destroy(root_);
   root_ = nullptr;
@@ -105,6 +110,13 @@ void SofiaLoop::drain() {
     batch.swap(tasks_);
   }
   for (auto& task : batch) task();
+}
+
+void SofiaLoop::flush_outbox() {
+  if (outbox_.empty() || !deliver_) return;
+  std::vector<Task> batch;
+  batch.swap(outbox_);
+  deliver_(std::move(batch));
 }
 
 void SofiaLoop::stop(Teardown teardown) {

@@ -8,6 +8,7 @@
 #include <future>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 struct su_root_s;
 
@@ -33,6 +34,15 @@ class SofiaLoop {
   /// Runs `task` on the sofia thread, after the tasks posted before. Thread-safe. Tasks
   /// posted after stop() began are dropped.
   void post(Task task);
+  /// Where send_out() delivers: called on the sofia thread with every task queued since the
+  /// last delivery, in order. Set before start().
+  void set_outbox(std::function<void(std::vector<Task>)> deliver) { deliver_ = std::move(deliver); }
+  /// Sofia thread only: queues `task` for the outbox, delivered in one batch just before the
+  /// loop next waits. A burst of messages then costs one hand-off to the other thread, not one
+  /// per message.
+  void send_out(Task task) { outbox_.push_back(std::move(task)); }
+  /// For the C prepoll hook.
+  void flush_outbox();
   /// Runs `teardown` on the sofia thread, waits for its `done`, then destroys the root on that
   /// thread and joins it. Idempotent.
   void stop(Teardown teardown);
@@ -48,6 +58,8 @@ class SofiaLoop {
   std::mutex mutex_;
   std::deque<Task> tasks_;
   bool accepting_ = false;
+  std::function<void(std::vector<Task>)> deliver_;
+  std::vector<Task> outbox_;  // sofia thread only
 };
 
 }  // namespace junction::sip
