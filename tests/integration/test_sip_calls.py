@@ -112,6 +112,13 @@ class SipCallTest(unittest.TestCase):
         self.assertTrue(ok, f"callee was not cancelled:\n{err}\n{self.daemon.log()}")
         self.daemon.wait_for(r"cdr caller=1001 callee=1002 answered=no .*cause=19/no_answer")
 
+    def test_a_flow_that_redirects_sends_302(self):
+        self.sandbox.write_script("flows/default.lua", 'function on_call(call) redirect("sip:desk@example.com") end\n')
+        self.daemon.signal(signal.SIGHUP)
+        self.daemon.wait_for(r"scripts reloaded \(generation 2\)")
+        self.call("call_refused.xml", expect=302)
+        self.daemon.wait_for(r"call=c-1 redirected to sip:desk@example\.com")
+
     def test_unknown_number_gives_404(self):
         self.call("call_refused.xml", service="7777", expect=404)
         self.daemon.wait_for(r"cdr caller=1001 callee=7777 answered=no .*cause=3/no_route")
