@@ -1,0 +1,92 @@
+// One RTP endpoint of the server: a UDP socket on an even port of the media range, served by a
+// media thread (an asio io_context). It checks every datagram before trusting it (counting what
+// it drops, by reason), locks onto one sender (SSRC) and sends to where that sender really is
+// (symmetric RTP, for phones behind NAT), and sends frames paced by a steady clock.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/asio.hpp"
+#include "rtp_packet.hpp"
+
+namespace junction::media {
+
+struct PortRange {
+  std::uint16_t first = 20000;
+  std::uint16_t last = 29999;
+};
+
+class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
+ public:
+  using Endpoint = asio::ip::udp::endpoint;
+  /// Receives each accepted packet's header and payload, on the media thread.
+  using Receiver = std::function<void(const RtpHeader&, std::span<const std::uint8_t>)>;
+  /// Gives the next frame to send, or nullopt when there is nothing more (pacing stops).
+  using FrameSource = std::function<std::optional<std::vector<std::uint8_t>>()>;
+
+  struct Stats {
+    std::atomic<std::uint64_t> received{0};
+    std::atomic<std::uint64_t> sent{0};
+    std::atomic<std::uint64_t> malformed{0};     ///< not RTP we accept (see RtpProblem)
+    std::atomic<std::uint64_t> wrong_payload{0};  ///< a payload type not negotiated
+    std::atomic<std::uint64_t> wrong_ssrc{0};     ///< another sender while ours is active
+    std::atomic<std::uint64_t> latched{0};        ///< times the send address followed the sender
+  };
+
+  /// Binds `address` at an even port of `range` (tried from a random place on). Throws
+  /// std::runtime_error naming the range when every port is taken.
+  static std::shared_ptr<RtpChannel> open(asio::io_context& io, const std::string& address, PortRange range);
+
+  std::uint16_t port() const { return port_; }
+  /// Where to send, from the far end's SDP; `payload_types` are those it may send us.
+  void set_remote(const Endpoint& remote, std::uint8_t send_payload_type, std::vector<std::uint8_t> payload_types);
+  void on_receive(Receiver receiver) { receiver_ = std::move(receiver); }
+  /// Starts receiving (call once, from any thread: it is posted to the media thread).
+  void start();
+  /// Stops receiving and sending and closes the socket (posted to the media thread).
+  void close();
+  /// Sends a frame every `interval` from `source` until it runs dry or close(); `samples` per
+  /// frame advance the RTP timestamp. Deadlines are absolute, so late wake-ups do not drift.
+  void pace(std::chrono::milliseconds interval, std::uint32_t samples, FrameSource source);
+
+  const Stats& stats() const { return stats_; }
+
+ private:
+  RtpChannel(asio::io_context& io, asio::ip::udp::socket socket, std::uint16_t port);
+  void receive();
+  void accept(std::size_t size);
+  void send_frame(std::span<const std::uint8_t> payload, std::uint32_t samples);
+  void tick(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds interval,
+            std::uint32_t samples, std::shared_ptr<FrameSource> source);
+
+  asio::io_context& io_;
+  asio::ip::udp::socket socket_;
+  asio::steady_timer pacer_;
+  std::uint16_t port_;
+  std::array<std::uint8_t, 2048> in_{};
+  std::array<std::uint8_t, 2048> out_{};
+  Endpoint sender_;  // of the datagram being received
+  Endpoint remote_;  // where we send
+  bool latched_ = false;
+  std::uint8_t send_type_ = 0;
+  std::vector<std::uint8_t> accepted_types_;
+  std::optional<std::uint32_t> their_ssrc_;
+  std::chrono::steady_clock::time_point their_last_{};
+  std::uint32_t our_ssrc_;
+  std::uint16_t sequence_;
+  std::uint32_t timestamp_;
+  bool first_frame_ = true;
+  bool closed_ = false;
+  Receiver receiver_;
+  Stats stats_;
+};
+
+}  // namespace junction::media

@@ -1,0 +1,154 @@
+// The RTP channel on a real loopback socket, with a plain UDP socket as the far end.
+#include <gtest/gtest.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <future>
+#include <thread>
+
+#include "rtp_channel.hpp"
+
+namespace junction::media {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A phone's RTP socket: bound to 127.0.0.1, receives with a timeout.
+class FarEnd {
+ public:
+  FarEnd() {
+    fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t length = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &length);
+    port_ = ntohs(a.sin_port);
+    timeval timeout{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  }
+  ~FarEnd() { ::close(fd_); }
+  std::uint16_t port() const { return port_; }
+  void send_to(std::uint16_t port, const std::vector<std::uint8_t>& data) {
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    to.sin_port = htons(port);
+    ::sendto(fd_, data.data(), data.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  }
+  std::vector<std::uint8_t> receive() {
+    std::vector<std::uint8_t> buffer(2048);
+    const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
+    buffer.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    return buffer;
+  }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+std::vector<std::uint8_t> rtp(std::uint8_t type, std::uint16_t sequence, std::uint32_t ssrc) {
+  std::vector<std::uint8_t> out(kRtpHeaderSize + 160);
+  const std::vector<std::uint8_t> payload(160, 0xff);
+  write_rtp({type, false, sequence, sequence * 160u, ssrc}, payload, out);
+  return out;
+}
+
+class RtpChannelTest : public ::testing::Test {
+ protected:
+  RtpChannelTest() : work_(asio::make_work_guard(io_)), thread_([this] { io_.run(); }) {}
+  ~RtpChannelTest() override {
+    work_.reset();
+    io_.stop();
+    thread_.join();
+  }
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  std::thread thread_;
+};
+
+TEST_F(RtpChannelTest, PortsAreEvenAndFromTheRangeUntilItIsFull) {
+  auto a = RtpChannel::open(io_, "127.0.0.1", {41001, 41004});
+  EXPECT_TRUE(a->port() == 41002 || a->port() == 41004) << a->port();
+  auto b = RtpChannel::open(io_, "127.0.0.1", {41001, 41004});
+  EXPECT_NE(a->port(), b->port());
+  try {
+    RtpChannel::open(io_, "127.0.0.1", {41001, 41004});
+    FAIL() << "the range is full";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("no free port in 41001-41004"), std::string::npos) << e.what();
+  }
+  a->close();
+  b->close();
+}
+
+TEST_F(RtpChannelTest, OnlyWellFormedPacketsOfTheNegotiatedTypeAndSenderGetThrough) {
+  auto channel = RtpChannel::open(io_, "127.0.0.1", {42000, 42999});
+  std::promise<std::vector<std::uint16_t>> done;
+  std::vector<std::uint16_t> sequences;
+  channel->on_receive([&](const RtpHeader& header, std::span<const std::uint8_t> payload) {
+    EXPECT_EQ(payload.size(), 160u);
+    sequences.push_back(header.sequence);
+    if (header.sequence == 3) done.set_value(sequences);
+  });
+  FarEnd phone;
+  channel->set_remote({asio::ip::make_address("127.0.0.1"), phone.port()}, 0, {0, 101});
+  channel->start();
+  phone.send_to(channel->port(), rtp(0, 1, 0xaaaa));
+  phone.send_to(channel->port(), {0x80, 0, 1});                // too short
+  phone.send_to(channel->port(), rtp(18, 2, 0xaaaa));          // G.729: not negotiated
+  phone.send_to(channel->port(), rtp(0, 2, 0xbbbb));           // another sender while ours talks
+  phone.send_to(channel->port(), rtp(0, 3, 0xaaaa));
+  auto received = done.get_future();
+  ASSERT_EQ(received.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(received.get(), (std::vector<std::uint16_t>{1, 3}));
+  EXPECT_EQ(channel->stats().malformed, 1u);
+  EXPECT_EQ(channel->stats().wrong_payload, 1u);
+  EXPECT_EQ(channel->stats().wrong_ssrc, 1u);
+  EXPECT_EQ(channel->stats().received, 2u);
+  channel->close();
+}
+
+TEST_F(RtpChannelTest, SendsPacedFramesToWhereTheSenderReallyIs) {
+  auto channel = RtpChannel::open(io_, "127.0.0.1", {43000, 43999});
+  std::promise<void> heard;
+  channel->on_receive([&](const RtpHeader&, std::span<const std::uint8_t>) { heard.set_value(); });
+  FarEnd phone;
+  // The SDP names a port where nobody listens (the phone's private address behind NAT).
+  channel->set_remote({asio::ip::make_address("127.0.0.1"), 9}, 8, {8});
+  channel->start();
+  phone.send_to(channel->port(), rtp(8, 1, 0xcccc));
+  ASSERT_EQ(heard.get_future().wait_for(5s), std::future_status::ready);
+  int frames = 3;
+  channel->pace(20ms, 160, [&frames]() -> std::optional<std::vector<std::uint8_t>> {
+    if (frames-- == 0) return std::nullopt;
+    return std::vector<std::uint8_t>(160, 0xd5);
+  });
+  RtpHeader first{};
+  for (int i = 0; i < 3; ++i) {
+    const auto datagram = phone.receive();
+    RtpPacket packet;
+    ASSERT_EQ(parse_rtp(datagram, packet), RtpProblem::none) << "frame " << i << " did not arrive";
+    EXPECT_EQ(packet.header.payload_type, 8);
+    EXPECT_EQ(packet.payload.size(), 160u);
+    if (i == 0) {
+      first = packet.header;
+      EXPECT_TRUE(packet.header.marker) << "the first packet of a talk spurt";
+    } else {
+      EXPECT_FALSE(packet.header.marker);
+      EXPECT_EQ(packet.header.sequence, static_cast<std::uint16_t>(first.sequence + i));
+      EXPECT_EQ(packet.header.timestamp, first.timestamp + 160u * i);
+      EXPECT_EQ(packet.header.ssrc, first.ssrc);
+    }
+  }
+  EXPECT_EQ(channel->stats().latched, 1u);
+  EXPECT_EQ(channel->stats().sent, 3u);
+  channel->close();
+}
+
+}  // namespace
+}  // namespace junction::media
