@@ -380,8 +380,31 @@ void CallEngineImpl::end_call_if_done(const std::string& call_id) {
     record.cause = call.cause;
     cdr_sink_(record);
   }
+  // Taken before the record goes: `call_id` may refer into it.
+  std::vector<std::function<void()>> watchers;
+  auto [first, last] = end_watchers_.equal_range(call_id);
+  for (auto w = first; w != last; ++w) watchers.push_back(std::move(w->second));
+  end_watchers_.erase(call_id);
   calls_.erase(it);
   calls_active_.set(static_cast<double>(calls_.size()));
+  for (auto& ended : watchers) ended();
+}
+
+SessionDescription CallEngineImpl::remote_session(LegId leg) const {
+  auto it = legs_.find(leg);
+  return it == legs_.end() ? SessionDescription{} : it->second.remote_session;
+}
+
+bool CallEngineImpl::answer_leg(LegId leg, const SessionDescription& session) {
+  auto it = legs_.find(leg);
+  if (it == legs_.end() || !it->second.inbound || it->second.state == LegState::answered) return false;
+  with_driver([&] { it->second.driver->answer(leg, session); });
+  return true;
+}
+
+void CallEngineImpl::when_call_ends(const std::string& call_id, std::function<void()> ended) {
+  if (!calls_.count(call_id)) return ended();
+  end_watchers_.emplace(call_id, std::move(ended));
 }
 
 const CallRecord* CallEngineImpl::find_call(const std::string& call_id) const {

@@ -39,6 +39,9 @@ class CallEngineImpl final : public CallEngine {
   LegId incoming(ChannelDriver& driver, IncomingCall call) override;
   void leg_event(LegId leg, LegEvent event) override;
   std::size_t active_calls() const override { return calls_.size(); }
+  SessionDescription remote_session(LegId leg) const override;
+  bool answer_leg(LegId leg, const SessionDescription& session) override;
+  void when_call_ends(const std::string& call_id, std::function<void()> ended) override;
 
   // Flow side
   /// The flow of `call_id` is over; remaining legs are cleared with `cause` (0: the engine
@@ -101,6 +104,7 @@ class CallEngineImpl final : public CallEngine {
   std::unordered_map<LegId, LegRecord> legs_;
   std::unordered_map<std::string, CallRecord> calls_;
   std::unordered_map<std::string, std::shared_ptr<Completion>> answer_waiters_;
+  std::unordered_multimap<std::string, std::function<void()>> end_watchers_;
   LegId next_leg_ = 1;
   std::uint64_t next_call_ = 1;
   Counter& calls_total_;

@@ -118,22 +118,32 @@ void RtpChannel::send_frame(std::span<const std::uint8_t> payload, std::uint32_t
 
 void RtpChannel::pace(std::chrono::milliseconds interval, std::uint32_t samples, FrameSource source) {
   asio::post(io_, [self = shared_from_this(), interval, samples, source = std::move(source)]() mutable {
-    self->tick(std::chrono::steady_clock::now(), interval, samples,
-               std::make_shared<FrameSource>(std::move(source)));
+    self->pacer_.cancel();
+    self->first_frame_ = true;  // a new talk spurt
+    self->tick(std::chrono::steady_clock::now(), interval, samples, std::make_shared<FrameSource>(std::move(source)),
+               ++self->pacing_run_);
+  });
+}
+
+void RtpChannel::stop_pacing() {
+  asio::post(io_, [self = shared_from_this()] {
+    ++self->pacing_run_;
+    self->pacer_.cancel();
   });
 }
 
 void RtpChannel::tick(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds interval,
-                      std::uint32_t samples, std::shared_ptr<FrameSource> source) {
-  if (closed_) return;
+                      std::uint32_t samples, std::shared_ptr<FrameSource> source, std::uint64_t run) {
+  if (closed_ || run != pacing_run_) return;
   std::optional<std::vector<std::uint8_t>> frame = (*source)();
   if (!frame) return;
   send_frame(*frame, samples);
   const auto next = deadline + interval;
   pacer_.expires_at(next);
-  pacer_.async_wait([self = shared_from_this(), next, interval, samples, source](const boost::system::error_code& ec) {
-    if (!ec) self->tick(next, interval, samples, source);
-  });
+  pacer_.async_wait(
+      [self = shared_from_this(), next, interval, samples, source, run](const boost::system::error_code& ec) {
+        if (!ec) self->tick(next, interval, samples, source, run);
+      });
 }
 
 }  // namespace junction::media

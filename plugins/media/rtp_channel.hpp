@@ -56,6 +56,8 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
   /// Sends a frame every `interval` from `source` until it runs dry or close(); `samples` per
   /// frame advance the RTP timestamp. Deadlines are absolute, so late wake-ups do not drift.
   void pace(std::chrono::milliseconds interval, std::uint32_t samples, FrameSource source);
+  /// Stops what pace() started (posted to the media thread); the source is not asked again.
+  void stop_pacing();
 
   const Stats& stats() const { return stats_; }
 
@@ -65,7 +67,7 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
   void accept(std::size_t size);
   void send_frame(std::span<const std::uint8_t> payload, std::uint32_t samples);
   void tick(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds interval,
-            std::uint32_t samples, std::shared_ptr<FrameSource> source);
+            std::uint32_t samples, std::shared_ptr<FrameSource> source, std::uint64_t run);
 
   asio::io_context& io_;
   asio::ip::udp::socket socket_;
@@ -85,6 +87,7 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
   std::uint32_t timestamp_;
   bool first_frame_ = true;
   bool closed_ = false;
+  std::uint64_t pacing_run_ = 0;  // each pace() or stop_pacing() starts a new run; old ticks stop
   Receiver receiver_;
   Stats stats_;
 };

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -164,6 +165,15 @@ class CallEngine {
 
   /// Number of calls in progress.
   virtual std::size_t active_calls() const = 0;
+
+  // For plugins that become a leg's media endpoint (the media plugin).
+  /// The far end's current session of `leg` (an inbound leg's offer); empty when unknown.
+  virtual SessionDescription remote_session(LegId leg) const = 0;
+  /// Answers an unanswered inbound `leg` with `session`. False when the leg is unknown, not
+  /// inbound or already answered.
+  virtual bool answer_leg(LegId leg, const SessionDescription& session) = 0;
+  /// Runs `ended` once when the call ends (at once if there is no such call).
+  virtual void when_call_ends(const std::string& call_id, std::function<void()> ended) = 0;
 };
 
 }  // namespace junction

@@ -283,6 +283,9 @@ class FakeEngine final : public CallEngine {
   }
   void leg_event(LegId leg, LegEvent event) override { events.emplace_back(leg, std::move(event)); }
   std::size_t active_calls() const override { return calls.size(); }
+  SessionDescription remote_session(LegId) const override { return {}; }
+  bool answer_leg(LegId, const SessionDescription&) override { return false; }
+  void when_call_ends(const std::string&, std::function<void()>) override {}
 
   LegId next_leg = 1;
   std::vector<ChannelDriver*> drivers;

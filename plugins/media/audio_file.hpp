@@ -1,0 +1,14 @@
+// Audio files for playback: any format libsndfile reads (WAV above all), mixed down to mono and
+// resampled (libsamplerate) to the rate a codec needs. Blocking: run it on a worker.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+namespace junction::media {
+
+/// 16-bit mono samples at `rate` Hz. Throws std::runtime_error naming the file and the problem.
+std::vector<std::int16_t> load_audio(const std::filesystem::path& path, unsigned rate);
+
+}  // namespace junction::media

@@ -1,0 +1,128 @@
+"""Announcements from the media plugin with a real caller (SIPp): the call is answered with
+Junction's own SDP, the audio file arrives as G.711 RTP, in order, paced, and decodes to the
+file's samples; then the flow hangs up."""
+
+import math
+import os
+import socket
+import struct
+import threading
+import time
+import unittest
+import wave
+
+import junction_harness as h
+import sipp_peers
+
+SIP_TEST_SETTINGS = """      realm: test.local
+      digest_algorithms: [md5]   # SIPp 3.6 answers MD5 challenges only
+"""
+ALICE = {"user": "1001", "auth_pass": "change-me-1001"}
+SAMPLES = [int(8000 * math.sin(2 * math.pi * 440 * i / 8000)) for i in range(8000)]  # 1 s of 440 Hz
+
+
+def ulaw_to_linear(code):
+    """G.711 µ-law decoding (ITU-T G.711), written out so the test does not trust our codec."""
+    code = ~code & 0xFF
+    magnitude = (((code & 0x0F) << 3) + 0x84) << ((code >> 4) & 0x07)
+    return (0x84 - magnitude) if code & 0x80 else (magnitude - 0x84)
+
+
+class RtpListener:
+    """The caller's RTP port: keeps every datagram with its arrival time."""
+
+    def __init__(self, owner):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind((h.HOST, 0))
+        self.port = self.sock.getsockname()[1]
+        self.packets = []
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        h.add_cleanup(owner, self.close)
+
+    def _run(self):
+        while True:
+            try:
+                data = self.sock.recv(2048)
+            except OSError:
+                return
+            self.packets.append((time.monotonic(), data))
+
+    def close(self):
+        self.sock.close()
+        self._thread.join(timeout=5)
+
+
+@unittest.skipUnless(sipp_peers.available(), "sipp (Debian sip-tester) is not installed")
+class MediaPlayTest(unittest.TestCase):
+    def setUp(self):
+        self.sandbox = h.Sandbox(self)
+        self.sip_port = self.sandbox.sip_port
+        first = h.free_port() & ~1
+        text = h.replace_once(self.sandbox.config_text, "      realm: junction\n", SIP_TEST_SETTINGS)
+        text = h.replace_once(text, "  - name: prefix_routes\n",
+                              f"  - name: media\n    config: {{ address: 127.0.0.1, ports: {{ first: {first}, "
+                              f"last: {first + 40} }} }}\n  - name: prefix_routes\n")
+        self.sandbox.write_config(text)
+        self.wav = os.path.join(self.sandbox.dir, "tone.wav")
+        with wave.open(self.wav, "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(8000)
+            w.writeframes(struct.pack(f"<{len(SAMPLES)}h", *SAMPLES))
+
+    def start(self, flow):
+        self.sandbox.write_script("flows/default.lua", flow)
+        self.daemon = h.start_daemon(self, self.sandbox.config_path)
+
+    def test_announcement_arrives_as_paced_g711_that_decodes_to_the_file(self):
+        self.start(f'function on_call(call)\n  local ok, why = play("{self.wav}")\n'
+                   f'  log("played " .. tostring(ok) .. " " .. tostring(why))\n  hangup()\nend\n')
+        rtp = RtpListener(self)
+        ok, err = sipp_peers.run(self.sandbox, self.sip_port, "call_hears_announcement.xml",
+                                 keys={**ALICE, "rtp_port": rtp.port}, service="1002")
+        self.assertTrue(ok, f"{err}\n{self.daemon.log()}")
+        self.daemon.wait_for(r"played true nil")
+        packets = rtp.packets
+        self.assertEqual(len(packets), 50, "one second of audio is 50 packets of 20 ms")
+        decoded = []
+        first = None
+        for i, (_, data) in enumerate(packets):
+            self.assertEqual(data[0] >> 6, 2, "RTP version 2")
+            payload_type, sequence, timestamp, ssrc = data[1] & 0x7F, *struct.unpack("!HII", data[2:12])
+            self.assertEqual(payload_type, 0, "PCMU, the first of our codecs the caller offered")
+            self.assertEqual(len(data), 12 + 160)
+            if first is None:
+                first = (sequence, timestamp, ssrc)
+                self.assertTrue(data[1] & 0x80, "marker on the first packet")
+            else:
+                self.assertEqual(sequence, (first[0] + i) & 0xFFFF)
+                self.assertEqual(timestamp, (first[1] + 160 * i) & 0xFFFFFFFF)
+                self.assertEqual(ssrc, first[2])
+            decoded += [ulaw_to_linear(b) for b in data[12:]]
+        for i, (want, got) in enumerate(zip(SAMPLES, decoded)):
+            self.assertLessEqual(abs(want - got), 8 + abs(want) // 32, f"sample {i}")
+        # Paced, not sent in a burst: 49 intervals of 20 ms.
+        self.assertGreater(packets[-1][0] - packets[0][0], 0.7)
+
+    def test_a_missing_file_is_the_flows_error_to_handle(self):
+        self.start('function on_call(call)\n  local ok, why = play("/nonexistent/x.wav")\n'
+                   '  log("play said " .. tostring(ok) .. " " .. tostring(why))\n  hangup()\nend\n')
+        rtp = RtpListener(self)
+        ok, err = sipp_peers.run(self.sandbox, self.sip_port, "call_hears_announcement.xml",
+                                 keys={**ALICE, "rtp_port": rtp.port}, service="1002")
+        self.assertTrue(ok, f"{err}\n{self.daemon.log()}")
+        self.daemon.wait_for(r"play said nil file: /nonexistent/x\.wav: ")
+        self.daemon.wait_for(r"cdr caller=1001 callee=1002 answered=yes")
+        # The channel closes as the call ends, just after the CDR line: poll the gauge briefly.
+        deadline = time.monotonic() + 5
+        while True:
+            _, _, metrics = h.http_get(self.sandbox.admin_port, "/metrics")
+            if "\njunction_media_channels 0\n" in metrics or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertRegex(metrics, r"(?m)^junction_media_channels 0$", "the call's channel is closed")
+
+
+if __name__ == "__main__":
+    unittest.main()
