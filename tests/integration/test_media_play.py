@@ -60,9 +60,7 @@ class MediaPlayTest(unittest.TestCase):
         self.sip_port = self.sandbox.sip_port
         first = h.free_port() & ~1
         text = h.replace_once(self.sandbox.config_text, "      realm: junction\n", SIP_TEST_SETTINGS)
-        text = h.replace_once(text, "  - name: prefix_routes\n",
-                              f"  - name: media\n    config: {{ address: 127.0.0.1, ports: {{ first: {first}, "
-                              f"last: {first + 40} }} }}\n  - name: prefix_routes\n")
+        text = h.replace_once(text, "ports: { first: 20000, last: 29999 }", f"ports: {{ first: {first}, last: {first + 40} }}")
         self.sandbox.write_config(text)
         self.wav = os.path.join(self.sandbox.dir, "tone.wav")
         with wave.open(self.wav, "wb") as w:

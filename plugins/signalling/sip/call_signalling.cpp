@@ -148,6 +148,7 @@ void CallSignalling::on_invite(msg_t* msg, const void* parsed, const MessageSour
   dialog->domain = host_for_uri(sip->sip_request->rq_url->url_host);
   const std::string transport = source.transport_address.substr(0, source.transport_address.find(':'));
   dialog->contact = contact_for(transport, sip->sip_request->rq_url->url_host);
+  dialog->route = nat_route(request.received, request.contact);  // BYE and re-INVITE reach NATed callers
 
   nta_incoming_t* irq = nta_incoming_create(agent_, nullptr, msg, const_cast<sip_t*>(sip), TAG_END());
   if (!irq) return;  // nta_incoming_create has consumed msg even so
@@ -291,7 +292,7 @@ bool CallSignalling::send_invite(SipDialog& dialog, const void* challenge) {
       dialog.handle, invite_response_callback, &dialog,
       invite.route.empty() ? nullptr : URL_STRING_MAKE(invite.route.c_str()), SIP_METHOD_INVITE,
       URL_STRING_MAKE(invite.request_uri.c_str()), SIPTAG_CONTACT_STR(dialog.contact.c_str()),
-      SIPTAG_MAX_FORWARDS_STR(max_forwards.c_str()),
+      SIPTAG_MAX_FORWARDS_STR(max_forwards.c_str()), NTATAG_PASS_100(1),  // 100 Trying counts as an answer
       TAG_IF(credentials, SIPTAG_HEADER(reinterpret_cast<const sip_header_t*>(credentials))),
       TAG_IF(!invite.offer.empty(), SIPTAG_CONTENT_TYPE_STR(invite.offer.content_type.c_str())),
       TAG_IF(!invite.offer.empty(), SIPTAG_PAYLOAD_STR(invite.offer.body.c_str())), TAG_END());
@@ -340,7 +341,10 @@ int CallSignalling::on_invite_response(SipDialog& dialog, nta_outgoing_t* orq, c
   }
   if (!dialog.cancelled) {
     const char* phrase = sip && sip->sip_status ? sip->sip_status->st_phrase : "";
-    post(dialog, LegEvent::hung_up(cause_for_status(status), "SIP " + std::to_string(status) + " " + phrase));
+    LegEvent failed = LegEvent::hung_up(cause_for_status(status), "SIP " + std::to_string(status) + " " + phrase);
+    // nta's own 408/503 (timeout, transport error) are no answer from the far end.
+    if (sip && !nta_sip_is_internal(sip)) failed.protocol_status = status;
+    post(dialog, std::move(failed));
   }
   end(dialog);
   return 0;
@@ -355,7 +359,9 @@ int CallSignalling::on_server_transaction(SipDialog& dialog, nta_incoming_t* irq
     dialog.invite = nullptr;
     nta_incoming_destroy(irq);
     const bool answered = dialog.phase == SipDialog::Phase::answered;
-    post(dialog, LegEvent::hung_up(cause::recovery_on_timer_expiry, answered ? "no ACK for 200" : "no response"));
+    if (!dialog.bye_cause)  // else the engine has already let go of the leg
+      post(dialog, LegEvent::hung_up(cause::recovery_on_timer_expiry, answered ? "no ACK for 200" : "no response"));
+    dialog.phase = SipDialog::Phase::confirmed;  // no ACK is coming any more
     if (answered) {
       send_bye(dialog, cause::recovery_on_timer_expiry);
     } else {
@@ -374,6 +380,7 @@ int CallSignalling::on_server_transaction(SipDialog& dialog, nta_incoming_t* irq
       dialog.invite = nullptr;
       nta_incoming_destroy(irq);
       if (dialog.phase == SipDialog::Phase::answered) dialog.phase = SipDialog::Phase::confirmed;
+      if (dialog.bye_cause) send_bye(dialog, dialog.bye_cause);  // a hang-up waited for this ACK
       return 0;
     default:
       return 0;
@@ -387,6 +394,9 @@ int CallSignalling::on_dialog_request(SipDialog& dialog, nta_incoming_t* irq, co
       return 200;  // an ACK for a re-INVITE's answer: nothing to do
     case sip_method_bye:
       if (dialog.phase != SipDialog::Phase::ending) post(dialog, LegEvent::hung_up(cause::normal_clearing, "BYE"));
+      // A caller may end an early dialog with BYE (RFC 3261 15): its INVITE then gets 487.
+      if (dialog.invite && dialog.phase == SipDialog::Phase::early)
+        nta_incoming_treply(dialog.invite, SIP_487_REQUEST_TERMINATED, TAG_END());
       end(dialog);
       return 200;
     case sip_method_invite: {
@@ -395,6 +405,8 @@ int CallSignalling::on_dialog_request(SipDialog& dialog, nta_incoming_t* irq, co
       if (busy) return 491;  // Request Pending: an offer is already on its way
       SessionDescription offer = body_of(sip);
       if (offer.empty()) return 488;  // an offer-less re-INVITE would need our own offer
+      // A re-INVITE is a target refresh (RFC 3261 12.2.2): later requests go to its Contact.
+      if (sip->sip_contact) nta_leg_server_route(dialog.handle, nullptr, sip->sip_contact);
       dialog.offer_in = irq;
       post(dialog, LegEvent::session_offer(std::move(offer)));
       return 0;
@@ -462,7 +474,13 @@ void CallSignalling::answer_session(const std::shared_ptr<SipDialog>& dialog, co
 // ---- ending --------------------------------------------------------------------------------
 
 void CallSignalling::send_bye(SipDialog& dialog, int cause) {
-  if (dialog.invite) nta_incoming_destroy(std::exchange(dialog.invite, nullptr));  // keeps resending our 200
+  if (dialog.invite && dialog.phase == SipDialog::Phase::answered) {
+    // The callee side must not send BYE before the ACK of its 200 arrives (or timer H ends
+    // the wait): the BYE could overtake the 200 and find no dialog at the caller.
+    dialog.bye_cause = cause ? cause : cause::normal_clearing;
+    return;
+  }
+  if (dialog.invite) nta_incoming_destroy(std::exchange(dialog.invite, nullptr));
   if (!dialog.handle) return end(dialog);
   const std::string reason = reason_header(cause);
   dialog.phase = SipDialog::Phase::ending;

@@ -7,29 +7,11 @@
 #include <string_view>
 
 #include "junction/cause.hpp"
+#include "sip_messages.hpp"
 
 namespace junction::sip {
 
 namespace {
-// The host of "udp:203.0.113.7:40612" or of "sip:1001@192.168.1.20:5062;transport=tcp".
-std::string host_of(const std::string& text, std::size_t start) {
-  if (start < text.size() && text[start] == '[') return text.substr(start, text.find(']', start) + 1 - start);
-  return text.substr(start, text.find_first_of(":;>", start) - start);
-}
-
-// A phone behind NAT registers a Contact with its private address; requests must go to the
-// address its REGISTER came from instead. A Contact on the source's own host is trusted
-// (phones may send from another port than the one they listen on).
-// "udp:203.0.113.7:40612" -> "sip:203.0.113.7:40612;transport=udp", or "" to use the Contact.
-std::string route_from_received(const std::string& received, const std::string& contact) {
-  const auto colon = received.find(':');
-  if (colon == std::string::npos || colon + 1 >= received.size()) return {};
-  const auto at = contact.find('@');
-  const auto host_start = at != std::string::npos ? at + 1 : contact.find(':') + 1;
-  if (host_of(received, colon + 1) == host_of(contact, host_start)) return {};
-  return "sip:" + received.substr(colon + 1) + ";transport=" + received.substr(0, colon);
-}
-
 // Characters a SIP URI's user part may carry unescaped (RFC 3261 25.1: unreserved and
 // user-unreserved); numbers with anything else are refused rather than escaped.
 bool valid_user_part(const std::string& number) {
@@ -39,6 +21,10 @@ bool valid_user_part(const std::string& number) {
       return false;
   return true;
 }
+
+// What a caller may dial: a user part that routing will treat as a number. A '/' would make it
+// an explicit "driver/destination" target and skip every routing rule.
+bool dialable(const std::string& number) { return valid_user_part(number) && number.find('/') == std::string::npos; }
 
 bool starts_with_scheme(const std::string& uri, std::string_view scheme) {
   if (uri.size() < scheme.size()) return false;
@@ -85,6 +71,12 @@ SipChannelDriver::SipChannelDriver(CallEngine& engine, LocationService& location
       calls_refused_(metrics.counter("junction_sip_invite_total", "Initial INVITEs by outcome", {{"outcome", "refused"}})) {}
 
 void SipChannelDriver::on_incoming(const std::shared_ptr<SipDialog>& dialog, InviteRequest request) {
+  if (!dialable(request.request_user)) {
+    calls_refused_.add();
+    logger_.warn("INVITE from " + request.received + " for '" + request.request_user + "': 404, not a number");
+    to_sofia_([dialog](CallSignalling& calls) { calls.refuse(dialog, 404, "Not Found", ""); });
+    return;
+  }
   if (const TrunkSettings* trunk = trunks_.match_source(request.source_address, request.source_port))
     return on_incoming_from_trunk(dialog, *trunk, std::move(request));
   const AuthDecision auth = auth_.check(request.from_user, request.credentials, "INVITE", request.source_address,
@@ -124,7 +116,7 @@ void SipChannelDriver::on_incoming_from_trunk(const std::shared_ptr<SipDialog>& 
                                               InviteRequest request) {
   // A provider does not authenticate to us: its address identifies it; the DID picks the callee.
   const std::string callee = TrunkBoard::callee_for(trunk, {request.request_user, request.to_user});
-  if (callee.empty()) {
+  if (callee.empty() || !dialable(callee)) {
     calls_refused_.add();
     logger_.warn("INVITE from trunk " + trunk.name + " for " + request.request_user + "/" + request.to_user +
                  ": 404, no DID matches");
@@ -145,33 +137,25 @@ void SipChannelDriver::on_incoming_from_trunk(const std::shared_ptr<SipDialog>& 
   legs_.emplace(leg, dialog);
 }
 
-bool SipChannelDriver::worth_another_trunk(int c) {
-  switch (c) {
-    case cause::temporary_failure:
-    case cause::recovery_on_timer_expiry:
-    case cause::network_out_of_order:
-    case cause::destination_out_of_order:
-    case cause::switching_equipment_congestion:
-    case cause::no_circuit_available:
-    case cause::service_unavailable:
-    case cause::protocol_error:
-    case cause::interworking:
-      return true;
-    default:  // busy, no answer, rejected, unknown number ...: the far end has spoken
-      return false;
-  }
+bool SipChannelDriver::worth_another_trunk(const LegEvent& failure) {
+  const int status = failure.protocol_status;
+  if (status == 0)  // nothing came back: our timeout, nta's timer B, a transport error
+    return failure.cause == cause::recovery_on_timer_expiry || failure.cause == cause::temporary_failure;
+  if (status == 408 || status == 504) return true;
+  return status >= 500 && status < 600 && status != 501;  // busy, 404, 403/603 ...: the far end has spoken
 }
 
 void SipChannelDriver::on_event(const std::shared_ptr<SipDialog>& dialog, LegEvent event) {
   const LegId leg = dialog->leg;
   if (leg == 0 || !legs_.count(leg) || legs_.at(leg) != dialog) return;  // the engine is done with it
   if (auto trunk_call = trunk_calls_.find(leg); trunk_call != trunk_calls_.end()) {
-    if (event.type == LegEventType::hung_up && worth_another_trunk(event.cause)) {
+    if (event.type == LegEventType::hung_up && worth_another_trunk(event)) {
       logger_.warn("trunk call to " + trunk_call->second.number + " via " + trunk_call->second.tried +
                    " failed (" + event.reason + ")" + (trunk_call->second.remaining.empty() ? "" : "; next trunk"));
       if (try_next_trunk(leg)) return;
     }
-    if (event.type == LegEventType::answered || event.type == LegEventType::hung_up) trunk_calls_.erase(leg);
+    // Once it rings (early media may be playing to the caller) or answers, this trunk has the call.
+    if (event.type != LegEventType::dtmf) trunk_calls_.erase(leg);
   }
   switch (event.type) {
     case LegEventType::answered:
@@ -206,7 +190,7 @@ std::shared_ptr<SipDialog> SipChannelDriver::release(LegId leg) {
 
 std::string SipChannelDriver::route_for(const std::string& number, const std::string& uri) const {
   for (const ContactBinding& binding : location_.lookup(number))
-    if (binding.contact == uri) return route_from_received(binding.received, binding.contact);
+    if (binding.contact == uri) return nat_route(binding.received, binding.contact);
   return {};
 }
 

@@ -52,8 +52,9 @@ class SipChannelDriver final : public ChannelDriver {
   /// The dialog of a leg the engine still knows; nullptr otherwise.
   std::shared_ptr<SipDialog> dialog_of(LegId leg) const;
 
-  /// Whether a failure with `cause` lets an outbound trunk call go on to the next trunk.
-  static bool worth_another_trunk(int cause);
+  /// Whether a failed attempt lets an outbound trunk call go on to the next trunk: a 5xx
+  /// (except 501), 408/504, or no answer at all (timeout, transport error).
+  static bool worth_another_trunk(const LegEvent& failure);
 
  private:
   /// Forgets the leg (the engine will not hear of it again) and returns its dialog.

@@ -38,6 +38,7 @@ struct SipDialog {
   bool inbound = false;
   Phase phase = Phase::early;
   bool cancelled = false;                ///< outbound: CANCEL sent; a racing 200 is ended with BYE
+  int bye_cause = 0;                     ///< inbound: hang up once our 200 is ACKed (RFC 3261 15)
   nta_leg_s* handle = nullptr;           ///< the nta dialog
   nta_incoming_s* invite = nullptr;      ///< inbound INVITE, until its ACK (2xx) or its final (others)
   nta_outgoing_s* request = nullptr;     ///< outbound INVITE, until its final

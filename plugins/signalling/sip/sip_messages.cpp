@@ -129,6 +129,7 @@ InviteRequest to_invite_request(const sip_s* sip, const MessageSource& source) {
   }
   if (sip->sip_request) request.request_user = text(sip->sip_request->rq_url->url_user);
   if (sip->sip_to) request.to_user = text(sip->sip_to->a_url->url_user);
+  if (sip->sip_contact && sip->sip_contact->m_url->url_host) request.contact = url_text(sip->sip_contact->m_url);
   request.source_address = source.address;
   request.received = source.transport_address;
   request.source_port = source.port;
@@ -158,6 +159,25 @@ RegisterRequest to_register_request(const sip_s* sip, const MessageSource& sourc
   if (sip->sip_user_agent) request.user_agent = text(sip->sip_user_agent->g_string);
   request.credentials = digest_credentials(sip->sip_authorization);
   return request;
+}
+
+// The host of "udp:203.0.113.7:40612" or of "sip:1001@192.168.1.20:5062;transport=tcp".
+static std::string host_of(const std::string& text, std::size_t start) {
+  if (start < text.size() && text[start] == '[') return text.substr(start, text.find(']', start) + 1 - start);
+  return text.substr(start, text.find_first_of(":;>", start) - start);
+}
+
+// A phone behind NAT registers a Contact with its private address; requests must go to the
+// address its REGISTER came from instead. A Contact on the source's own host is trusted
+// (phones may send from another port than the one they listen on).
+// "udp:203.0.113.7:40612" -> "sip:203.0.113.7:40612;transport=udp", or "" to use the Contact.
+std::string nat_route(const std::string& received, const std::string& contact) {
+  const auto colon = received.find(':');
+  if (colon == std::string::npos || colon + 1 >= received.size()) return {};
+  const auto at = contact.find('@');
+  const auto host_start = at != std::string::npos ? at + 1 : contact.find(':') + 1;
+  if (host_of(received, colon + 1) == host_of(contact, host_start)) return {};
+  return "sip:" + received.substr(colon + 1) + ";transport=" + received.substr(0, colon);
 }
 
 std::string random_call_id() {

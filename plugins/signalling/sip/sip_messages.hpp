@@ -29,6 +29,11 @@ InviteRequest to_invite_request(const sip_s* sip, const MessageSource& source);
 /// The message body with its Content-Type (empty when there is none).
 SessionDescription body_of(const sip_s* sip);
 
+/// Where to send requests for a phone whose messages come from `received`
+/// ("udp:203.0.113.7:40612") and whose Contact is `contact`: the received address when the
+/// Contact names another host (a phone behind NAT), "" to go by the Contact itself.
+std::string nat_route(const std::string& received, const std::string& contact);
+
 /// A fresh Call-ID: 128 random bits in hex.
 std::string random_call_id();
 

@@ -87,18 +87,13 @@ void SofiaLoop::run(Setup setup, std::promise<void>& started) {
 }
 
 void SofiaLoop::post(Task task) {
-  bool wake = false;
-  {
-    std::lock_guard lock(mutex_);
-    if (!accepting_) return;
-    // Only the task that finds the queue empty wakes the loop: drain() reads the eventfd before
-    // it takes the queue, so a task queued behind others is always taken by a wake-up to come.
-    wake = tasks_.empty();
-    tasks_.push_back(std::move(task));
-  }
-  if (!wake) return;
-  const std::uint64_t one = 1;
-  [[maybe_unused]] auto written = ::write(wake_fd_, &one, sizeof one);
+  std::lock_guard lock(mutex_);
+  if (!accepting_) return;
+  // Only the task that finds the queue empty wakes the loop: drain() reads the eventfd before
+  // it takes the queue, so a task queued behind others is always taken by a wake-up to come.
+  // Under the lock: the fd is closed only after accepting_ went false under it.
+  if (tasks_.empty()) wake();
+  tasks_.push_back(std::move(task));
 }
 
 void SofiaLoop::drain() {
@@ -110,6 +105,16 @@ void SofiaLoop::drain() {
     batch.swap(tasks_);
   }
   for (auto& task : batch) task();
+}
+
+void SofiaLoop::send_out(Task task) {
+  if (outbox_.empty()) wake();
+  outbox_.push_back(std::move(task));
+}
+
+void SofiaLoop::wake() {
+  const std::uint64_t one = 1;
+  [[maybe_unused]] auto written = ::write(wake_fd_, &one, sizeof one);
 }
 
 void SofiaLoop::flush_outbox() {

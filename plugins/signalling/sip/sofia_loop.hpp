@@ -39,8 +39,9 @@ class SofiaLoop {
   void set_outbox(std::function<void(std::vector<Task>)> deliver) { deliver_ = std::move(deliver); }
   /// Sofia thread only: queues `task` for the outbox, delivered in one batch just before the
   /// loop next waits. A burst of messages then costs one hand-off to the other thread, not one
-  /// per message.
-  void send_out(Task task) { outbox_.push_back(std::move(task)); }
+  /// per message. (sofia runs its prepoll hook before its timers: a task queued by a timer
+  /// wakes the loop once, so it is not held until the next event.)
+  void send_out(Task task);
   /// For the C prepoll hook.
   void flush_outbox();
   /// Runs `teardown` on the sofia thread, waits for its `done`, then destroys the root on that
@@ -50,6 +51,7 @@ class SofiaLoop {
 
  private:
   void run(Setup setup, std::promise<void>& started);
+  void wake();
   void drain();
 
   std::thread thread_;

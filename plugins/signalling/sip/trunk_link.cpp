@@ -25,10 +25,14 @@ int options_callback(TrunkLink* link, nta_outgoing_t* orq, const sip_t* sip) {
   return link->on_options_response(orq, sip);
 }
 
-// The expiry the registrar granted for our contact: its ;expires, else Expires, else asked.
-std::chrono::seconds granted_expiry(const sip_t* sip, std::chrono::seconds asked) {
-  for (const sip_contact_t* m = sip->sip_contact; m; m = m->m_next)
+// The expiry the registrar granted our own contact (a registrar lists every binding of the
+// AOR): that contact's ;expires, else Expires, else what we asked for. 0 when it says none.
+std::chrono::seconds granted_expiry(const sip_t* sip, const url_t* ours, std::chrono::seconds asked) {
+  for (const sip_contact_t* m = sip->sip_contact; m; m = m->m_next) {
+    if (!ours || url_cmp(m->m_url, ours) != 0) continue;
     if (m->m_expires) return std::chrono::seconds(std::strtoul(m->m_expires, nullptr, 10));
+    break;
+  }
   if (sip->sip_expires) return std::chrono::seconds(sip->sip_expires->ex_delta);
   return asked;
 }
@@ -47,6 +51,7 @@ TrunkLink::TrunkLink(su_root_s* root, nta_agent_s* agent, TrunkSettings settings
       agent_(agent),
       home_(static_cast<su_home_t*>(su_home_new(sizeof(su_home_t)))),
       backoff_(settings_.retry_min),
+      expires_(settings_.register_expires),
       register_timer_(root),
       keepalive_timer_(root),
       options_deadline_(root),
@@ -81,6 +86,7 @@ TrunkLink::~TrunkLink() {
   if (options_request_) nta_outgoing_destroy(options_request_);
   nta_leg_destroy(register_leg_);
   nta_leg_destroy(options_leg_);
+  if (attempt_home_) su_home_unref(attempt_home_);
   su_home_unref(home_);
 }
 
@@ -108,20 +114,23 @@ void TrunkLink::send_register(const void* challenge) {
   const std::string proxy = proxy_url();
   const std::string request_uri = "sip:" + settings_.domain;
   msg_header_t* credentials = nullptr;
-  if (challenge) {
+  // What one attempt allocates lives in its own home, gone when the attempt is answered.
+  if (attempt_home_) su_home_unref(attempt_home_);
+  attempt_home_ = static_cast<su_home_t*>(su_home_new(sizeof(su_home_t)));
+  if (challenge && attempt_home_) {
     const sip_t* sip = as_sip(challenge);
     const bool proxy_auth = sip->sip_status->st_status == 407;
-    url_t* url = url_make(home_, request_uri.c_str());
+    url_t* url = url_make(attempt_home_, request_uri.c_str());
     const msg_auth_t* offered = proxy_auth ? sip->sip_proxy_authenticate : sip->sip_www_authenticate;
     if (!url || !offered ||
         auc_challenge(&auth_, home_, offered, proxy_auth ? sip_proxy_authorization_class : sip_authorization_class) <
             0 ||
         auc_all_credentials(&auth_, "Digest", nullptr, settings_.auth_username.c_str(), settings_.password.c_str()) <
             1 ||
-        auc_authorization_headers(&auth_, home_, "REGISTER", url, nullptr, &credentials) < 1)
+        auc_authorization_headers(&auth_, attempt_home_, "REGISTER", url, nullptr, &credentials) < 1)
       return registration_failed("auth_failed", "cannot answer the challenge (only MD5 digest is supported)");
   }
-  const std::string expires = std::to_string(settings_.register_expires.count());
+  const std::string expires = std::to_string(expires_.count());
   register_request_ = nta_outgoing_tcreate(
       register_leg_, register_callback, this, URL_STRING_MAKE(proxy.c_str()), SIP_METHOD_REGISTER,
       URL_STRING_MAKE(request_uri.c_str()), SIPTAG_CONTACT_STR(contact_.c_str()), SIPTAG_EXPIRES_STR(expires.c_str()),
@@ -138,8 +147,14 @@ int TrunkLink::on_register_response(nta_outgoing_t* orq, const void* response) {
   const bool internal = !sip || nta_sip_is_internal(sip);
   if (status < 300 && !internal) {
     challenges_in_a_row_ = 0;
+    const std::string ours = contact_.substr(contact_.find('<') + 1, contact_.find('>') - contact_.find('<') - 1);
+    url_t* our_url = attempt_home_ ? url_make(attempt_home_, ours.c_str()) : nullptr;
+    const auto granted = granted_expiry(sip, our_url, expires_);
+    if (granted.count() <= 0) {
+      registration_failed("unreachable", "the registrar granted no time to our contact");
+      return 0;
+    }
     backoff_ = settings_.retry_min;
-    const auto granted = granted_expiry(sip, settings_.register_expires);
     // Refresh well before expiry: at 80 % of the granted time, at least 5 s before it.
     const auto refresh = std::max<std::chrono::seconds>(std::chrono::seconds(1),
                                                          std::min(granted * 4 / 5, granted - std::chrono::seconds(5)));
@@ -161,6 +176,12 @@ int TrunkLink::on_register_response(nta_outgoing_t* orq, const void* response) {
     return 0;
   }
   challenges_in_a_row_ = 0;
+  if (status == 423 && !internal && sip->sip_min_expires) {
+    // Interval Too Brief: ask again at once for what the registrar wants (RFC 3261 10.2.8).
+    expires_ = std::chrono::seconds(sip->sip_min_expires->me_delta);
+    send_register(nullptr);
+    return 0;
+  }
   if (status == 403 && !internal) {
     registration_failed("auth_failed", status_text(sip, status));
   } else {

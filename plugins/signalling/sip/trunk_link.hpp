@@ -52,7 +52,8 @@ class TrunkLink {
   std::string contact_;
   Reporter report_;
   nta_agent_s* agent_;
-  su_home_s* home_;
+  su_home_s* home_;               // the digest client's state, for the trunk's life
+  su_home_s* attempt_home_ = nullptr;  // one REGISTER attempt's allocations
   nta_leg_s* register_leg_ = nullptr;
   nta_leg_s* options_leg_ = nullptr;
   nta_outgoing_s* register_request_ = nullptr;
@@ -60,6 +61,7 @@ class TrunkLink {
   auth_client_s* auth_ = nullptr;
   int challenges_in_a_row_ = 0;
   std::chrono::seconds backoff_;
+  std::chrono::seconds expires_;  // asked for; raised by a 423
   SofiaTimer register_timer_;
   SofiaTimer keepalive_timer_;
   SofiaTimer options_deadline_;  // an OPTIONS unanswered this long counts as a failure

@@ -525,6 +525,22 @@ TEST_F(SipChannelDriverTest, OriginateToAnUnusableDestinationHangsUpAtOnce) {
 
 // ---- trunks -----------------------------------------------------------------------------------
 
+LegEvent sip_failure(int c, int status) {
+  LegEvent event = LegEvent::hung_up(c, "SIP " + std::to_string(status));
+  event.protocol_status = status;
+  return event;
+}
+
+TEST(TrunkFailoverTest, OnlyServerErrorsAndSilenceMoveOnToTheNextTrunk) {
+  for (int status : {500, 502, 503, 504, 408, 580})
+    EXPECT_TRUE(SipChannelDriver::worth_another_trunk(sip_failure(cause::temporary_failure, status))) << status;
+  for (int status : {400, 403, 404, 405, 481, 486, 488, 491, 501, 600, 603})
+    EXPECT_FALSE(SipChannelDriver::worth_another_trunk(sip_failure(cause::temporary_failure, status))) << status;
+  EXPECT_TRUE(SipChannelDriver::worth_another_trunk(LegEvent::hung_up(cause::recovery_on_timer_expiry, "timeout")));
+  EXPECT_TRUE(SipChannelDriver::worth_another_trunk(LegEvent::hung_up(cause::temporary_failure, "transport")));
+  EXPECT_FALSE(SipChannelDriver::worth_another_trunk(LegEvent::hung_up(cause::user_busy, "?")));
+}
+
 TEST_F(SipChannelDriverTest, TrunkSelectionKeepsGroupOrderAndLeavesOutUnusableTrunks) {
   std::string error;
   auto names = [&](std::string_view selection) {
@@ -574,6 +590,17 @@ TEST_F(SipChannelDriverTest, InboundCallsAreMatchedToTheirTrunkByAddressAndPort)
   EXPECT_EQ(TrunkBoard::callee_for(*trunks_.find("b"), {"555"}), "555") << "no DIDs: as dialled";
 }
 
+TEST_F(SipChannelDriverTest, ADialledNumberThatLooksLikeATargetIsRefused) {
+  for (const char* number : {"trunk/a/0900123", "sip/sip:x@evil.example", ""}) {
+    InviteRequest request = invite(md5_credentials());
+    request.request_user = number;
+    driver_.on_incoming(std::make_shared<SipDialog>(), request);
+  }
+  EXPECT_TRUE(engine_.calls.empty()) << "routing must never see a '/' it did not put there";
+  EXPECT_EQ(commands_.size(), 3u) << "each refused (404)";
+  EXPECT_EQ(invites("refused"), 3u);
+}
+
 TEST_F(SipChannelDriverTest, AnInviteFromATrunkSkipsDigestAuthAndGoesToItsDid) {
   InviteRequest request = invite();
   request.source_address = "127.0.0.1";
@@ -596,7 +623,7 @@ TEST_F(SipChannelDriverTest, ATrunkCallFailsOverOn503AndTimeoutButNeverOnBusy) {
   ASSERT_EQ(commands_.size(), 1u);
   auto first = driver_.dialog_of(leg);
   ASSERT_TRUE(first);
-  driver_.on_event(first, LegEvent::hung_up(cause::temporary_failure, "SIP 503"));
+  driver_.on_event(first, sip_failure(cause::temporary_failure, 503));
   EXPECT_TRUE(engine_.events.empty()) << "the engine does not hear of the failed attempt";
   ASSERT_EQ(commands_.size(), 2u) << "the next trunk is tried";
   auto second = driver_.dialog_of(leg);
@@ -609,10 +636,20 @@ TEST_F(SipChannelDriverTest, ATrunkCallFailsOverOn503AndTimeoutButNeverOnBusy) {
 
   const LegId busy_leg = 10;
   driver_.originate_trunk(busy_leg, originate_request("a,b/4930555"));
-  driver_.on_event(driver_.dialog_of(busy_leg), LegEvent::hung_up(cause::user_busy, "SIP 486"));
+  driver_.on_event(driver_.dialog_of(busy_leg), sip_failure(cause::user_busy, 486));
   ASSERT_EQ(engine_.events.size(), 2u) << "busy is the callee's answer, not the trunk's failure";
   EXPECT_EQ(engine_.events[1].second.cause, cause::user_busy);
   EXPECT_EQ(commands_.size(), 3u);
+}
+
+TEST_F(SipChannelDriverTest, ATrunkThatRangIsNotLeftOnALaterFailure) {
+  driver_.originate_trunk(11, originate_request("a,b/4930555"));
+  auto first = driver_.dialog_of(11);
+  driver_.on_event(first, LegEvent::progress({"application/sdp", "v=0\r\n"}));
+  driver_.on_event(first, sip_failure(cause::temporary_failure, 503));
+  ASSERT_EQ(engine_.events.size(), 2u) << "the caller may have heard its early media: no second trunk";
+  EXPECT_EQ(engine_.events[1].second.type, LegEventType::hung_up);
+  EXPECT_EQ(commands_.size(), 1u);
 }
 
 TEST_F(SipChannelDriverTest, TrunkTargetsThatCannotWorkFailAtOnce) {
