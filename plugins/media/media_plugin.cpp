@@ -1,6 +1,7 @@
 // Plugin "media": the server as the media endpoint of a call's leg, on its own media thread.
-// This part: answering a caller with our own audio stream and `play` (announcements from audio
-// files, G.711). Recording, digits, tones, music on hold and the rest of issue 4 follow.
+// This part: answering a caller with our own audio stream, `play` (announcements from audio
+// files, G.711) and `collect` (RFC 4733 digits, with a prompt and barge-in). Recording, tones,
+// music on hold and the rest of issue 4 follow.
 #include <filesystem>
 #include <memory>
 #include <random>
@@ -13,6 +14,7 @@
 #include "g711.hpp"
 #include "junction/junction.hpp"
 #include "rtp_channel.hpp"
+#include "telephone_event.hpp"
 
 namespace junction::media {
 namespace {
@@ -40,10 +42,13 @@ ConfigSchema media_config_schema() {
   });
 }
 
-// One call's media: the channel that is its caller's media endpoint.
+// One call's media: the channel that is its caller's media endpoint. Call loop only.
 struct CallMedia {
   std::shared_ptr<RtpChannel> channel;
   AudioFormat format;
+  std::string typed_ahead;                  // digits pressed while nobody collected them
+  std::function<void(char)> digit_sink;     // the collect() waiting for digits, if any
+  G711Law law() const { return format.encoding == "PCMA" ? G711Law::alaw : G711Law::ulaw; }
 };
 
 struct MediaState {
@@ -98,8 +103,34 @@ CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall
     return nullptr;
   }
   std::vector<std::uint8_t> accepted{format->payload_type};
+  int event_type = -1;
   for (const AudioFormat& f : offer->formats)
-    if (f.encoding == "telephone-event") accepted.push_back(f.payload_type);
+    if (f.encoding == "telephone-event") {
+      accepted.push_back(f.payload_type);
+      event_type = f.payload_type;
+    }
+  // Key presses, detected on the media thread, go to the call loop.
+  std::weak_ptr<MediaState> weak_state = state;
+  auto detector = std::make_shared<DtmfDetector>();
+  channel->on_receive([weak_state, detector, event_type, call_id = call.call_id](
+                          const RtpHeader& header, std::span<const std::uint8_t> payload) {
+    if (header.payload_type != event_type) return;
+    const auto key = detector->on_packet(header.timestamp, payload);
+    auto state = weak_state.lock();
+    if (!key || !state) return;
+    state->host.executor().post([weak_state, call_id, key = *key] {
+      auto state = weak_state.lock();
+      if (!state) return;
+      auto media = state->calls.find(call_id);
+      if (media == state->calls.end()) return;
+      if (media->second.digit_sink) {
+        auto sink = media->second.digit_sink;  // it may clear itself
+        sink(key);
+      } else if (media->second.typed_ahead.size() < 64) {
+        media->second.typed_ahead += key;
+      }
+    });
+  });
   boost::system::error_code ec;
   const auto remote_ip = asio::ip::make_address(offer->address, ec);
   channel->set_remote({ec ? asio::ip::address_v4::loopback() : remote_ip, ec ? std::uint16_t{0} : offer->port},
@@ -113,7 +144,10 @@ CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall
     return nullptr;
   }
   state->channels.add(1);
-  auto [it, inserted] = state->calls.emplace(call.call_id, CallMedia{channel, *format});
+  CallMedia media;
+  media.channel = channel;
+  media.format = *format;
+  auto [it, inserted] = state->calls.emplace(call.call_id, std::move(media));
   std::weak_ptr<MediaState> weak = state;
   engine.when_call_ends(call.call_id, [weak, call_id = call.call_id] {
     auto state = weak.lock();
@@ -127,6 +161,52 @@ CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall
     state->channels.add(-1);
   });
   return &it->second;
+}
+
+// Decodes `paths` on a worker, then hands the G.711 bytes (or the problem) to `then` on the
+// call loop.
+void load_clips(const std::shared_ptr<MediaState>& state, std::vector<std::filesystem::path> paths, G711Law law,
+                std::function<void(std::shared_ptr<std::vector<std::uint8_t>>, std::string)> then) {
+  auto coded = std::make_shared<std::vector<std::uint8_t>>();
+  auto problem = std::make_shared<std::string>();
+  state->host.workers().run(
+      [paths = std::move(paths), law, coded, problem] {
+        try {
+          for (const auto& path : paths) {
+            const auto bytes = g711_encode(law, load_audio(path, kRate));
+            coded->insert(coded->end(), bytes.begin(), bytes.end());
+          }
+        } catch (const std::exception& e) {
+          *problem = e.what();
+        }
+      },
+      state->host.executor(), [coded, problem, then = std::move(then)] { then(coded, *problem); });
+}
+
+// Sends `coded` on the channel in 20 ms frames, `loops` times, then runs `finished` on the
+// call loop (not when stopped with stop_pacing()).
+void play_clip(const std::shared_ptr<MediaState>& state, const std::shared_ptr<RtpChannel>& channel,
+               std::shared_ptr<std::vector<std::uint8_t>> coded, std::int64_t loops, std::function<void()> finished) {
+  Executor& loop_executor = state->host.executor();
+  Counter& sent = state->frames_sent;
+  auto position = std::make_shared<std::size_t>(0);
+  auto rounds = std::make_shared<std::int64_t>(loops);
+  channel->pace(kFrame, kSamplesPerFrame,
+                [coded, position, rounds, finished = std::move(finished), &loop_executor,
+                 &sent]() -> std::optional<std::vector<std::uint8_t>> {
+                  if (*position >= coded->size() && --*rounds > 0) *position = 0;
+                  if (*position >= coded->size()) {
+                    loop_executor.post(finished);
+                    return std::nullopt;
+                  }
+                  // The last frame is filled up with silence to a whole frame.
+                  std::vector<std::uint8_t> frame(kSamplesPerFrame, 0xff);
+                  const std::size_t n = std::min<std::size_t>(kSamplesPerFrame, coded->size() - *position);
+                  std::copy_n(coded->begin() + static_cast<std::ptrdiff_t>(*position), n, frame.begin());
+                  *position += n;
+                  sent.add();
+                  return frame;
+                });
 }
 
 std::vector<std::filesystem::path> files_of(const ScriptValue& value, const std::filesystem::path& sounds) {
@@ -175,50 +255,157 @@ VerbSpec play_verb(std::weak_ptr<MediaState> weak) {
     std::string error;
     CallMedia* media = ensure_media(state, call, error);
     if (!media) return call.completion->reject(error);
-    // Decode the files on a worker (disk and resampling), then send from the media thread.
-    auto coded = std::make_shared<std::vector<std::uint8_t>>();
-    auto problem = std::make_shared<std::string>();
-    const G711Law law = media->format.encoding == "PCMA" ? G711Law::alaw : G711Law::ulaw;
     auto channel = media->channel;
     auto done = call.completion;
-    state->host.workers().run(
-        [paths, law, coded, problem] {
-          try {
-            for (const auto& path : paths) {
-              const auto pcm = load_audio(path, kRate);
-              const auto bytes = g711_encode(law, pcm);
-              coded->insert(coded->end(), bytes.begin(), bytes.end());
-            }
-          } catch (const std::exception& e) {
-            *problem = e.what();
-          }
-        },
-        state->host.executor(),
-        [weak, coded, problem, channel, done, loops] {
-          auto state = weak.lock();
-          if (done->done()) return;  // hung up meanwhile
-          if (!problem->empty() || !state) return done->reject("file: " + *problem);
-          Executor& loop_executor = state->host.executor();
-          Counter& sent = state->frames_sent;
-          auto position = std::make_shared<std::size_t>(0);
-          auto rounds = std::make_shared<std::int64_t>(loops);
-          channel->pace(kFrame, kSamplesPerFrame,
-                        [coded, position, rounds, done, &loop_executor, &sent]() -> std::optional<std::vector<std::uint8_t>> {
-                          if (*position >= coded->size() && --*rounds > 0) *position = 0;
-                          if (*position >= coded->size()) {
-                            loop_executor.post([done] { done->resolve({true}); });
-                            return std::nullopt;
-                          }
-                          // The last frame is filled up with silence to a whole frame.
-                          std::vector<std::uint8_t> frame(kSamplesPerFrame, 0xff);
-                          const std::size_t n = std::min<std::size_t>(kSamplesPerFrame, coded->size() - *position);
-                          std::copy_n(coded->begin() + static_cast<std::ptrdiff_t>(*position), n, frame.begin());
-                          *position += n;
-                          sent.add();
-                          return frame;
-                        });
-          done->on_cancel([channel] { channel->stop_pacing(); });
-        });
+    load_clips(state, paths, media->law(),
+               [weak, channel, done, loops](std::shared_ptr<std::vector<std::uint8_t>> coded, std::string problem) {
+                 auto state = weak.lock();
+                 if (done->done()) return;  // hung up meanwhile
+                 if (!problem.empty() || !state) return done->reject("file: " + problem);
+                 done->on_cancel([channel] { channel->stop_pacing(); });
+                 play_clip(state, channel, std::move(coded), loops, [done] { done->resolve({true}); });
+               });
+  };
+  return spec;
+}
+
+std::int64_t seconds_option(const ScriptValue& options, const char* key, std::int64_t fallback) {
+  const ScriptValue* value = options.field(key);
+  if (!value) return fallback;
+  if (!value->integer() || *value->integer() < 1 || *value->integer() > 600)
+    throw VerbArgumentError(std::string("options.") + key + " must be a whole number of seconds from 1 to 600");
+  return *value->integer();
+}
+
+// One collect() in progress, on the call loop.
+struct Collection : std::enable_shared_from_this<Collection> {
+  std::weak_ptr<MediaState> state;
+  std::string call_id;
+  std::shared_ptr<Completion> done;
+  std::shared_ptr<RtpChannel> channel;
+  std::size_t max_digits = 20;
+  std::chrono::seconds first_timeout{5};
+  std::chrono::seconds inter_timeout{3};
+  std::optional<char> terminator = '#';
+  std::string digits;
+  bool prompting = false;
+  TimerId timer = 0;
+
+  CallMedia* media() {
+    auto s = state.lock();
+    if (!s) return nullptr;
+    auto it = s->calls.find(call_id);
+    return it == s->calls.end() ? nullptr : &it->second;
+  }
+  Executor* loop() {
+    auto s = state.lock();
+    return s ? &s->host.executor() : nullptr;
+  }
+
+  void wait(std::chrono::seconds timeout) {
+    if (Executor* l = loop()) {
+      l->cancel(timer);
+      std::weak_ptr<Collection> weak = shared_from_this();
+      timer = l->call_after(timeout, [weak] {
+        if (auto self = weak.lock()) self->timed_out();
+      });
+    }
+  }
+
+  void key(char k) {
+    if (done->done()) return;
+    if (prompting) {  // barge-in: the caller knows what to press
+      prompting = false;
+      channel->stop_pacing();
+    }
+    if (terminator && k == *terminator) return finish();
+    digits += k;
+    if (digits.size() >= max_digits) return finish();
+    wait(inter_timeout);
+  }
+
+  void prompt_ended() {
+    prompting = false;
+    if (!done->done()) wait(digits.empty() ? first_timeout : inter_timeout);
+  }
+
+  void timed_out() {
+    if (digits.empty()) return stop([this] { done->reject("timeout"); });
+    finish();
+  }
+
+  void finish() {
+    stop([this] { done->resolve({digits}); });
+  }
+
+  // Ends the collection: no more keys, no prompt, no timer; then `report` (unless cancelled).
+  template <class Report>
+  void stop(Report report) {
+    if (Executor* l = loop()) l->cancel(timer);
+    if (CallMedia* m = media()) m->digit_sink = nullptr;
+    if (prompting) channel->stop_pacing();
+    prompting = false;
+    if (!done->done()) report();
+  }
+};
+
+VerbSpec collect_verb(std::weak_ptr<MediaState> weak) {
+  VerbSpec spec;
+  spec.name = "collect";
+  spec.params = {
+      {"options", ParamType::table, false, "`prompt`, `max_digits`, `first_timeout`, `inter_timeout`, `terminator`"}};
+  spec.returns = "the digits collected (a string), or `nil, reason`";
+  spec.doc = "Plays a prompt and gathers DTMF digits.";
+  spec.handler = [weak](VerbCall& call) {
+    auto state = weak.lock();
+    if (!state) return call.completion->reject("no_media: the media plugin stopped");
+    const ScriptValue& options = call.args[0];
+    auto collection = std::make_shared<Collection>();
+    collection->state = weak;
+    collection->call_id = call.call_id;
+    collection->done = call.completion;
+    if (const ScriptValue* max = options.field("max_digits")) {
+      if (!max->integer() || *max->integer() < 1 || *max->integer() > 64)
+        throw VerbArgumentError("options.max_digits must be a whole number from 1 to 64");
+      collection->max_digits = static_cast<std::size_t>(*max->integer());
+    }
+    collection->first_timeout = std::chrono::seconds(seconds_option(options, "first_timeout", 5));
+    collection->inter_timeout = std::chrono::seconds(seconds_option(options, "inter_timeout", 3));
+    if (const ScriptValue* terminator = options.field("terminator")) {
+      const std::string* text = terminator->string();
+      if (!text || text->size() > 1 || (text->size() == 1 && std::string("0123456789*#ABCD").find(*text) == std::string::npos))
+        throw VerbArgumentError("options.terminator must be one key (0-9, *, #, A-D) or \"\" for none");
+      collection->terminator = text->empty() ? std::nullopt : std::optional<char>((*text)[0]);
+    }
+    std::vector<std::filesystem::path> prompt;
+    if (const ScriptValue* files = options.field("prompt")) prompt = files_of(*files, state->settings.sounds);
+    for (const auto& [key, value] : options.table() ? options.table()->fields : std::vector<std::pair<std::string, ScriptValue>>{})
+      if (key != "prompt" && key != "max_digits" && key != "first_timeout" && key != "inter_timeout" && key != "terminator")
+        throw VerbArgumentError("unknown option '" + key + "' (prompt, max_digits, first_timeout, inter_timeout, terminator)");
+    std::string error;
+    CallMedia* media = ensure_media(state, call, error);
+    if (!media) return call.completion->reject(error);
+    collection->channel = media->channel;
+    call.completion->on_cancel([collection] { collection->stop([] {}); });
+    media->digit_sink = [collection](char k) { collection->key(k); };
+    // Keys pressed before collect() began count first (type-ahead).
+    const std::string early = std::exchange(media->typed_ahead, {});
+    for (char k : early) {
+      collection->key(k);
+      if (collection->done->done()) return;
+    }
+    if (prompt.empty() || !collection->digits.empty()) return collection->wait(
+        collection->digits.empty() ? collection->first_timeout : collection->inter_timeout);
+    collection->prompting = true;
+    load_clips(state, prompt, media->law(),
+               [weak, collection](std::shared_ptr<std::vector<std::uint8_t>> coded, std::string problem) {
+                 auto state = weak.lock();
+                 if (collection->done->done() || !collection->prompting) return;
+                 if (!state || !problem.empty())
+                   return collection->stop([&] { collection->done->reject("file: " + problem); });
+                 play_clip(state, collection->channel, std::move(coded), 1,
+                           [collection] { if (collection->prompting) collection->prompt_ended(); });
+               });
   };
   return spec;
 }
@@ -247,6 +434,7 @@ class MediaPlugin final : public Plugin {
   void start(Host& host) override {
     state_ = std::make_shared<MediaState>(host, settings_);
     host.registrar().add_script_verb(play_verb(state_));
+    host.registrar().add_script_verb(collect_verb(state_));
     host.logger().info("RTP on " + settings_.address + " ports " + std::to_string(settings_.ports.first) + "-" +
                        std::to_string(settings_.ports.last));
   }

@@ -103,6 +103,25 @@ class MediaPlayTest(unittest.TestCase):
         # Paced, not sent in a burst: 49 intervals of 20 ms.
         self.assertGreater(packets[-1][0] - packets[0][0], 0.7)
 
+    def test_digits_pressed_by_the_caller_are_collected_up_to_the_terminator(self):
+        self.start('function on_call(call)\n  local digits, why = collect({ max_digits = 5, first_timeout = 10 })\n'
+                   '  log("collected " .. tostring(digits) .. " " .. tostring(why))\n  hangup()\nend\n')
+        rtp = RtpListener(self)
+        ok, err = sipp_peers.run(self.sandbox, self.sip_port, "call_enters_digits.xml",
+                                 keys={**ALICE, "rtp_port": rtp.port}, service="1002")
+        self.assertTrue(ok, f"{err}\n{self.daemon.log()}")
+        self.daemon.wait_for(r"collected 12 nil")
+
+    def test_collect_times_out_when_nothing_is_pressed(self):
+        self.start(f'function on_call(call)\n  local digits, why = collect({{ prompt = "{self.wav}", first_timeout = 1 }})\n'
+                   '  log("collected " .. tostring(digits) .. " " .. tostring(why))\n  hangup()\nend\n')
+        rtp = RtpListener(self)
+        ok, err = sipp_peers.run(self.sandbox, self.sip_port, "call_hears_announcement.xml",
+                                 keys={**ALICE, "rtp_port": rtp.port}, service="1002")
+        self.assertTrue(ok, f"{err}\n{self.daemon.log()}")
+        self.daemon.wait_for(r"collected nil timeout")
+        self.assertEqual(len(rtp.packets), 50, "the whole prompt was played before the timeout began")
+
     def test_a_missing_file_is_the_flows_error_to_handle(self):
         self.start('function on_call(call)\n  local ok, why = play("/nonexistent/x.wav")\n'
                    '  log("play said " .. tostring(ok) .. " " .. tostring(why))\n  hangup()\nend\n')
