@@ -178,6 +178,18 @@ void CallEngineImpl::relay_session(LegRecord& leg, const LegEvent& event) {
   }
 }
 
+bool CallEngineImpl::answered_or_answering(CallRecord& call, const LegRecord& leg) {
+  if (leg.state == LegState::answered) return true;
+  if (!leg.answer_sent) return false;
+  // The answer went out but its confirmation has not come back yet: for the caller the call
+  // is answered, so it is hung up (not rejected) and its record says so.
+  if (call.answered == Clock::time_point{}) {
+    call.answered = loop_.now();
+    call.answered_wall = std::chrono::system_clock::now();
+  }
+  return true;
+}
+
 void CallEngineImpl::flow_finished(const std::string& call_id, int clearing_cause) {
   auto it = calls_.find(call_id);
   if (it == calls_.end()) return;
@@ -187,7 +199,7 @@ void CallEngineImpl::flow_finished(const std::string& call_id, int clearing_caus
   if (!call.caller_gone) {
     auto leg = legs_.find(call.a_leg);
     if (leg != legs_.end()) {
-      const bool answered = leg->second.state == LegState::answered;
+      const bool answered = answered_or_answering(call, leg->second);
       int cause = clearing_cause ? clearing_cause : (answered ? cause::normal_clearing : cause::call_rejected);
       if (call.cause == 0) call.cause = cause;
       auto driver = leg->second.driver;
@@ -209,6 +221,7 @@ void CallEngineImpl::answer_caller(const std::string& call_id, const std::shared
   answer_waiters_[call_id] = done;
   done->on_cancel([this, call_id] { answer_waiters_.erase(call_id); });
   // No session of our own yet: the driver answers without media until a media plugin anchors it.
+  leg->second.answer_sent = true;
   with_driver([&] { leg->second.driver->answer(leg->first, {}); });
 }
 
@@ -227,7 +240,7 @@ void CallEngineImpl::hangup_call(const std::string& call_id, int clearing_cause)
   if (!call.caller_gone) {
     auto leg = legs_.find(call.a_leg);
     if (leg != legs_.end()) {
-      const bool answered = leg->second.state == LegState::answered;
+      const bool answered = answered_or_answering(call, leg->second);
       auto driver = leg->second.driver;
       erase_leg(call.a_leg);
       with_driver(
@@ -327,7 +340,10 @@ void CallEngineImpl::bridge(const std::string& call_id, LegId b_leg) {
   b->second.peer = a->first;
   call->second.connected_to = b->second.target;
   with_driver([&] {
-    if (a->second.state != LegState::answered) a->second.driver->answer(a->first, b->second.remote_session);
+    if (a->second.state != LegState::answered) {
+      a->second.answer_sent = true;
+      a->second.driver->answer(a->first, b->second.remote_session);
+    }
     a->second.driver->bridged(a->first, b_leg);
     b->second.driver->bridged(b_leg, a->first);
   });
@@ -398,6 +414,7 @@ SessionDescription CallEngineImpl::remote_session(LegId leg) const {
 bool CallEngineImpl::answer_leg(LegId leg, const SessionDescription& session) {
   auto it = legs_.find(leg);
   if (it == legs_.end() || !it->second.inbound || it->second.state == LegState::answered) return false;
+  it->second.answer_sent = true;
   with_driver([&] { it->second.driver->answer(leg, session); });
   return true;
 }

@@ -78,6 +78,8 @@ class CallEngineImpl final : public CallEngine {
 
  private:
   void caller_event(CallRecord& call, LegRecord& leg, const LegEvent& event);
+  /// Whether the caller's leg counts as answered when it is cleared (see answer_sent).
+  bool answered_or_answering(CallRecord& call, const LegRecord& leg);
   /// Passes a re-INVITE style offer or its answer to the bridged peer of `leg`.
   void relay_session(LegRecord& leg, const LegEvent& event);
   void end_call_if_done(const std::string& call_id);

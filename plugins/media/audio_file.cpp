@@ -52,4 +52,27 @@ std::vector<std::int16_t> load_audio(const std::filesystem::path& path, unsigned
   return out;
 }
 
+void save_wav(const std::filesystem::path& path, const std::vector<std::int16_t>& samples, unsigned rate) {
+  const std::filesystem::path partial = path.string() + ".partial";
+  SF_INFO info{};
+  info.samplerate = static_cast<int>(rate);
+  info.channels = 1;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  SNDFILE* file = sf_open(partial.c_str(), SFM_WRITE, &info);
+  if (!file) throw std::runtime_error(path.string() + ": " + sf_strerror(nullptr));
+  const sf_count_t written = sf_write_short(file, samples.data(), static_cast<sf_count_t>(samples.size()));
+  sf_write_sync(file);
+  const int closed = sf_close(file);
+  std::error_code ec;
+  if (written != static_cast<sf_count_t>(samples.size()) || closed != 0) {
+    std::filesystem::remove(partial, ec);
+    throw std::runtime_error(path.string() + ": could not write the whole recording");
+  }
+  std::filesystem::rename(partial, path, ec);
+  if (ec) {
+    std::filesystem::remove(partial, ec);
+    throw std::runtime_error(path.string() + ": " + ec.message());
+  }
+}
+
 }  // namespace junction::media

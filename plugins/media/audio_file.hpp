@@ -11,4 +11,8 @@ namespace junction::media {
 /// 16-bit mono samples at `rate` Hz. Throws std::runtime_error naming the file and the problem.
 std::vector<std::int16_t> load_audio(const std::filesystem::path& path, unsigned rate);
 
+/// Writes a 16-bit mono WAV file, completely or not at all (a temporary file renamed into
+/// place). Throws std::runtime_error naming the file and the problem.
+void save_wav(const std::filesystem::path& path, const std::vector<std::int16_t>& samples, unsigned rate);
+
 }  // namespace junction::media

@@ -14,6 +14,7 @@
 #include "g711.hpp"
 #include "junction/junction.hpp"
 #include "rtp_channel.hpp"
+#include "recorder.hpp"
 #include "telephone_event.hpp"
 
 namespace junction::media {
@@ -42,8 +43,14 @@ ConfigSchema media_config_schema() {
   });
 }
 
+// What the media thread does with a call's incoming audio. Media thread only.
+struct MediaTap {
+  std::shared_ptr<Recorder> recorder;  // while record() runs
+};
+
 // One call's media: the channel that is its caller's media endpoint. Call loop only.
 struct CallMedia {
+  std::shared_ptr<MediaTap> tap;  // shared with the media thread, which alone touches it
   std::shared_ptr<RtpChannel> channel;
   AudioFormat format;
   std::string typed_ahead;                  // digits pressed while nobody collected them
@@ -112,9 +119,13 @@ CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall
   // Key presses, detected on the media thread, go to the call loop.
   std::weak_ptr<MediaState> weak_state = state;
   auto detector = std::make_shared<DtmfDetector>();
-  channel->on_receive([weak_state, detector, event_type, call_id = call.call_id](
+  auto tap = std::make_shared<MediaTap>();
+  channel->on_receive([weak_state, detector, tap, event_type, call_id = call.call_id](
                           const RtpHeader& header, std::span<const std::uint8_t> payload) {
-    if (header.payload_type != event_type) return;
+    if (header.payload_type != event_type) {
+      if (tap->recorder) tap->recorder->feed(header.sequence, header.timestamp, payload);
+      return;
+    }
     const auto key = detector->on_packet(header.timestamp, payload);
     auto state = weak_state.lock();
     if (!key || !state) return;
@@ -145,6 +156,7 @@ CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall
   }
   state->channels.add(1);
   CallMedia media;
+  media.tap = tap;
   media.channel = channel;
   media.format = *format;
   auto [it, inserted] = state->calls.emplace(call.call_id, std::move(media));
@@ -410,6 +422,118 @@ VerbSpec collect_verb(std::weak_ptr<MediaState> weak) {
   return spec;
 }
 
+// One record() in progress: ticked every 20 ms on the media thread; ends itself (length,
+// silence) or is ended from the call loop (a stop key, a hang-up). Each end hands the samples
+// to `ended` on the call loop exactly once.
+struct Recording : std::enable_shared_from_this<Recording> {
+  Recording(asio::io_context& io, std::shared_ptr<MediaTap> tap, std::shared_ptr<Recorder> recorder)
+      : timer(io), tap(std::move(tap)), recorder(std::move(recorder)) {}
+
+  asio::steady_timer timer;  // media thread from here on
+  std::shared_ptr<MediaTap> tap;
+  std::shared_ptr<Recorder> recorder;
+  bool over = false;
+  std::function<void(std::vector<std::int16_t>, char)> ended;  // posted to the call loop
+  Executor* loop = nullptr;
+
+  void start() {
+    tap->recorder = recorder;
+    tick(std::chrono::steady_clock::now() + kFrame);
+  }
+  void tick(std::chrono::steady_clock::time_point deadline) {
+    timer.expires_at(deadline);
+    timer.async_wait([self = shared_from_this(), deadline](const boost::system::error_code& ec) {
+      if (ec || self->over) return;
+      if (self->recorder->tick() != Recorder::Stop::running) return self->end(0);
+      self->tick(deadline + self->recorder->turn());
+    });
+  }
+  void end(char key) {
+    if (over) return;
+    over = true;
+    timer.cancel();
+    if (tap->recorder == recorder) tap->recorder.reset();
+    loop->post([ended = ended, samples = recorder->samples(), key]() mutable { ended(std::move(samples), key); });
+  }
+};
+
+VerbSpec record_verb(std::weak_ptr<MediaState> weak) {
+  VerbSpec spec;
+  spec.name = "record";
+  spec.params = {{"file", ParamType::string, false, "where to write the WAV"},
+                 {"options", ParamType::table, true, "`max_seconds`, `silence_seconds`, `stop_digits`"}};
+  spec.returns = "the recording's length in ms and the digit that stopped it";
+  spec.doc = "Records the caller into a WAV file.";
+  spec.handler = [weak](VerbCall& call) {
+    auto state = weak.lock();
+    if (!state) return call.completion->reject("no_media: the media plugin stopped");
+    const auto path = files_of(call.args[0], state->settings.sounds).front();
+    const ScriptValue& options = call.args[1];
+    Recorder::Limits limits;
+    limits.max_length = std::chrono::seconds(seconds_option(options, "max_seconds", 60));
+    if (const ScriptValue* silence = options.field("silence_seconds")) {
+      if (!silence->integer() || *silence->integer() < 0 || *silence->integer() > 600)
+        throw VerbArgumentError("options.silence_seconds must be a whole number of seconds from 0 (off) to 600");
+      limits.silence = std::chrono::seconds(*silence->integer());
+    }
+    std::string stop_digits = "#";
+    if (const ScriptValue* digits = options.field("stop_digits")) {
+      if (!digits->string() || digits->string()->find_first_not_of("0123456789*#ABCD") != std::string::npos)
+        throw VerbArgumentError("options.stop_digits must be a string of keys (0-9, *, #, A-D)");
+      stop_digits = *digits->string();
+    }
+    std::string error;
+    CallMedia* media = ensure_media(state, call, error);
+    if (!media) return call.completion->reject(error);
+    auto recording = std::make_shared<Recording>(state->io, media->tap, std::make_shared<Recorder>(media->law(), limits));
+    recording->loop = &state->host.executor();
+    auto done = call.completion;
+    // Whatever ends it, the file is written (a caller hanging up ends a voicemail, it does not
+    // discard it); the flow hears of it unless it was cancelled.
+    recording->ended = [weak, path, done](std::vector<std::int16_t> samples, char key) {
+      auto state = weak.lock();
+      if (!state) return;
+      const auto length_ms = static_cast<std::int64_t>(samples.size() / 8);
+      auto problem = std::make_shared<std::string>();
+      auto shared = std::make_shared<std::vector<std::int16_t>>(std::move(samples));
+      state->host.workers().run(
+          [path, shared, problem] {
+            try {
+              save_wav(path, *shared, kRate);
+            } catch (const std::exception& e) {
+              *problem = e.what();
+            }
+          },
+          state->host.executor(),
+          [weak, done, problem, length_ms, key, path] {
+            if (!problem->empty()) {
+              if (auto state = weak.lock()) state->host.logger().error("record: " + *problem);
+              return done->reject("file: " + *problem);
+            }
+            ScriptValues results{length_ms};
+            results.push_back(key ? ScriptValue(std::string(1, key)) : ScriptValue());
+            done->resolve(std::move(results));
+          });
+    };
+    auto end_on_media_thread = [state_io = &state->io, recording](char key) {
+      asio::post(*state_io, [recording, key] { recording->end(key); });
+    };
+    media->digit_sink = [end_on_media_thread, stop_digits, weak, call_id = call.call_id](char key) {
+      if (stop_digits.find(key) == std::string::npos) return;
+      if (auto state = weak.lock())
+        if (auto it = state->calls.find(call_id); it != state->calls.end()) it->second.digit_sink = nullptr;
+      end_on_media_thread(key);
+    };
+    call.completion->on_cancel([end_on_media_thread, weak, call_id = call.call_id] {
+      if (auto state = weak.lock())
+        if (auto it = state->calls.find(call_id); it != state->calls.end()) it->second.digit_sink = nullptr;
+      end_on_media_thread(0);
+    });
+    asio::post(state->io, [recording] { recording->start(); });
+  };
+  return spec;
+}
+
 class MediaPlugin final : public Plugin {
  public:
   void configure(const ConfigNode& config) override {
@@ -435,6 +559,7 @@ class MediaPlugin final : public Plugin {
     state_ = std::make_shared<MediaState>(host, settings_);
     host.registrar().add_script_verb(play_verb(state_));
     host.registrar().add_script_verb(collect_verb(state_));
+    host.registrar().add_script_verb(record_verb(state_));
     host.logger().info("RTP on " + settings_.address + " ports " + std::to_string(settings_.ports.first) + "-" +
                        std::to_string(settings_.ports.last));
   }

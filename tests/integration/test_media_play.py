@@ -28,6 +28,28 @@ def ulaw_to_linear(code):
     return (0x84 - magnitude) if code & 0x80 else (magnitude - 0x84)
 
 
+def alaw_to_linear(code):
+    """G.711 A-law decoding (ITU-T G.711), written out so the test does not trust our codec."""
+    code ^= 0x55
+    magnitude = (code & 0x0F) << 4
+    segment = (code & 0x70) >> 4
+    magnitude = magnitude + 8 if segment == 0 else (magnitude + 0x108) << (segment - 1)
+    return magnitude if code & 0x80 else -magnitude
+
+
+def pcap_payloads(path):
+    """The RTP payload bytes of a pcap of Ethernet/IPv4/UDP/RTP packets, in order."""
+    with open(path, "rb") as f:
+        data = f.read()
+    out, offset = bytearray(), 24
+    while offset + 16 <= len(data):
+        length = struct.unpack("<I", data[offset + 8:offset + 12])[0]
+        packet = data[offset + 16:offset + 16 + length]
+        offset += 16 + length
+        out += packet[42 + 12:]  # Ethernet 14 + IPv4 20 + UDP 8, then the 12-byte RTP header
+    return bytes(out)
+
+
 class RtpListener:
     """The caller's RTP port: keeps every datagram with its arrival time."""
 
@@ -121,6 +143,26 @@ class MediaPlayTest(unittest.TestCase):
         self.assertTrue(ok, f"{err}\n{self.daemon.log()}")
         self.daemon.wait_for(r"collected nil timeout")
         self.assertEqual(len(rtp.packets), 50, "the whole prompt was played before the timeout began")
+
+    def test_a_recording_holds_exactly_what_the_caller_sent(self):
+        # SIPp's g711a.pcap is A-law in 30 ms packets: answer with PCMA.
+        text = h.replace_once(self.sandbox.config_text, "config: { address: 127.0.0.1, ports:",
+                              "config: { codecs: [PCMA, PCMU], address: 127.0.0.1, ports:")
+        self.sandbox.write_config(text)
+        recording = os.path.join(self.sandbox.dir, "message.wav")
+        self.start(f'function on_call(call)\n  local ms, key = record("{recording}", {{ max_seconds = 2 }})\n'
+                   '  log("recorded " .. tostring(ms) .. " " .. tostring(key))\n  hangup()\nend\n')
+        rtp = RtpListener(self)
+        ok, err = sipp_peers.run(self.sandbox, self.sip_port, "call_talks.xml",
+                                 keys={**ALICE, "rtp_port": rtp.port}, service="1002")
+        self.assertTrue(ok, f"{err}\n{self.daemon.log()}")
+        self.daemon.wait_for(r"recorded 20\d\d nil")
+        with wave.open(recording, "rb") as w:
+            self.assertEqual((w.getnchannels(), w.getsampwidth(), w.getframerate()), (1, 2, 8000))
+            got = struct.unpack(f"<{w.getnframes()}h", w.readframes(w.getnframes()))
+        sent = [alaw_to_linear(b) for b in pcap_payloads("/usr/share/sip-tester/g711a.pcap")]
+        self.assertGreaterEqual(len(got), 16000)
+        self.assertEqual(list(got), sent[:len(got)], "the WAV is the caller's audio, sample for sample")
 
     def test_a_missing_file_is_the_flows_error_to_handle(self):
         self.start('function on_call(call)\n  local ok, why = play("/nonexistent/x.wav")\n'
