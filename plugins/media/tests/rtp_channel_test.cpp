@@ -66,6 +66,13 @@ class RtpChannelTest : public ::testing::Test {
     io_.stop();
     thread_.join();
   }
+  // Returns once the media thread has finished what it was doing (its counters are final).
+  void settle() {
+    std::promise<void> idle;
+    asio::post(io_, [&idle] { idle.set_value(); });
+    idle.get_future().wait();
+  }
+
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::thread thread_;
@@ -145,6 +152,7 @@ TEST_F(RtpChannelTest, SendsPacedFramesToWhereTheSenderReallyIs) {
       EXPECT_EQ(packet.header.ssrc, first.ssrc);
     }
   }
+  settle();  // the third packet can arrive before its sender has counted it
   EXPECT_EQ(channel->stats().latched, 1u);
   EXPECT_EQ(channel->stats().sent, 3u);
   channel->close();
