@@ -16,6 +16,7 @@
 #include "rtp_channel.hpp"
 #include "recorder.hpp"
 #include "telephone_event.hpp"
+#include "tones.hpp"
 
 namespace junction::media {
 namespace {
@@ -29,6 +30,7 @@ struct MediaSettings {
   PortRange ports;
   std::vector<std::string> codecs{"PCMU", "PCMA"};
   std::filesystem::path sounds;
+  std::string tone_country = "de";
 };
 
 ConfigSchema media_config_schema() {
@@ -40,6 +42,9 @@ ConfigSchema media_config_schema() {
                     .with_doc("RTP port range (even ports are used)")},
       {"codecs", S::list(S::one_of({"PCMU", "PCMA"})).with_doc("in order of preference; default [PCMU, PCMA]")},
       {"sounds_directory", S::string().with_doc("where relative file names given to play() are found")},
+      {"tone_country", S::one_of({"at", "ch", "de", "fr", "nl", "uk", "us"})
+                           .with_default("de")
+                           .with_doc("whose ringback, busy and congestion tones tone() plays")},
   });
 }
 
@@ -534,6 +539,42 @@ VerbSpec record_verb(std::weak_ptr<MediaState> weak) {
   return spec;
 }
 
+VerbSpec tone_verb(std::weak_ptr<MediaState> weak) {
+  VerbSpec spec;
+  spec.name = "tone";
+  spec.params = {{"name", ParamType::string, false, "ringback, busy or congestion"},
+                 {"options", ParamType::table, true, "`seconds` (default 30), `country` (default the plugin's)"}};
+  spec.returns = "`true` after the time, or `nil, reason`";
+  spec.doc = "Plays a call progress tone of the country to the caller, answering the media first.";
+  spec.handler = [weak](VerbCall& call) {
+    auto state = weak.lock();
+    if (!state) return call.completion->reject("no_media: the media plugin stopped");
+    const std::string& name = *call.args[0].string();
+    std::string country = state->settings.tone_country;
+    if (const ScriptValue* c = call.args[1].field("country")) {
+      if (!c->string()) throw VerbArgumentError("options.country must be a string");
+      country = *c->string();
+    }
+    const auto cadence = tone_cadence(name, country);
+    if (!cadence) {
+      if (!tone_cadence("busy", country))
+        throw VerbArgumentError("unknown country '" + country + "' (" + known_tone_countries() + ")");
+      throw VerbArgumentError("unknown tone '" + name + "' (ringback, busy, congestion)");
+    }
+    const auto seconds = seconds_option(call.args[1], "seconds", 30);
+    std::string error;
+    CallMedia* media = ensure_media(state, call, error);
+    if (!media) return call.completion->reject(error);
+    auto coded = std::make_shared<std::vector<std::uint8_t>>(
+        g711_encode(media->law(), tone_samples(*cadence, std::chrono::seconds(seconds))));
+    auto channel = media->channel;
+    auto done = call.completion;
+    done->on_cancel([channel] { channel->stop_pacing(); });
+    play_clip(state, channel, std::move(coded), 1, [done] { done->resolve({true}); });
+  };
+  return spec;
+}
+
 class MediaPlugin final : public Plugin {
  public:
   void configure(const ConfigNode& config) override {
@@ -553,6 +594,7 @@ class MediaPlugin final : public Plugin {
       if (settings_.codecs.empty()) throw ConfigError(codecs->mark(), codecs->path(), "at least one codec is needed");
     }
     settings_.sounds = config.get_string("sounds_directory");
+    settings_.tone_country = config.get_string("tone_country", "de");
   }
 
   void start(Host& host) override {
@@ -560,6 +602,7 @@ class MediaPlugin final : public Plugin {
     host.registrar().add_script_verb(play_verb(state_));
     host.registrar().add_script_verb(collect_verb(state_));
     host.registrar().add_script_verb(record_verb(state_));
+    host.registrar().add_script_verb(tone_verb(state_));
     host.logger().info("RTP on " + settings_.address + " ports " + std::to_string(settings_.ports.first) + "-" +
                        std::to_string(settings_.ports.last));
   }

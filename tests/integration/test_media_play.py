@@ -164,6 +164,23 @@ class MediaPlayTest(unittest.TestCase):
         self.assertGreaterEqual(len(got), 16000)
         self.assertEqual(list(got), sent[:len(got)], "the WAV is the caller's audio, sample for sample")
 
+    def test_a_busy_tone_has_the_countrys_cadence(self):
+        self.start('function on_call(call)\n  local ok = tone("busy", { seconds = 1 })\n'
+                   '  log("toned " .. tostring(ok))\n  hangup()\nend\n')
+        rtp = RtpListener(self)
+        ok, err = sipp_peers.run(self.sandbox, self.sip_port, "call_hears_announcement.xml",
+                                 keys={**ALICE, "rtp_port": rtp.port}, service="1002")
+        self.assertTrue(ok, f"{err}\n{self.daemon.log()}")
+        self.daemon.wait_for(r"toned true")
+        audio = [ulaw_to_linear(b) for _, data in rtp.packets for b in data[12:]]
+        self.assertEqual(len(audio), 8000)
+        level = lambda a, b: sum(abs(x) for x in audio[a * 8:b * 8]) / ((b - a) * 8)  # noqa: E731
+        # Germany (the plugin's default): 425 Hz, 480 ms on, 480 ms off.
+        self.assertGreater(level(20, 460), 1000)
+        self.assertLess(level(500, 940), 20)
+        crossings = sum(1 for i in range(161, 460 * 8) if (audio[i - 1] < 0) != (audio[i] < 0))
+        self.assertAlmostEqual(crossings / 2 / ((460 * 8 - 161) / 8000), 425, delta=15)
+
     def test_a_missing_file_is_the_flows_error_to_handle(self):
         self.start('function on_call(call)\n  local ok, why = play("/nonexistent/x.wav")\n'
                    '  log("play said " .. tostring(ok) .. " " .. tostring(why))\n  hangup()\nend\n')
