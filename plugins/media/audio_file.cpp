@@ -32,23 +32,33 @@ std::vector<std::int16_t> load_audio(const std::filesystem::path& path, unsigned
     for (int c = 0; c < info.channels; ++c) sum += interleaved[static_cast<std::size_t>(i * info.channels + c)];
     mono[static_cast<std::size_t>(i)] = sum / static_cast<float>(info.channels);
   }
-  if (static_cast<unsigned>(info.samplerate) != rate && !mono.empty()) {
-    const double ratio = static_cast<double>(rate) / info.samplerate;
-    std::vector<float> resampled(static_cast<std::size_t>(std::ceil(mono.size() * ratio)) + 1);
-    SRC_DATA data{};
-    data.data_in = mono.data();
-    data.input_frames = static_cast<long>(mono.size());
-    data.data_out = resampled.data();
-    data.output_frames = static_cast<long>(resampled.size());
-    data.src_ratio = ratio;
-    if (const int rc = src_simple(&data, SRC_SINC_MEDIUM_QUALITY, 1); rc != 0)
-      throw std::runtime_error(path.string() + ": resampling failed: " + src_strerror(rc));
-    resampled.resize(static_cast<std::size_t>(data.output_frames_gen));
-    mono.swap(resampled);
+  try {
+    return to_pcm16(resample(std::move(mono), static_cast<unsigned>(info.samplerate), rate));
+  } catch (const std::exception& e) {
+    throw std::runtime_error(path.string() + ": " + e.what());
   }
-  std::vector<std::int16_t> out(mono.size());
-  for (std::size_t i = 0; i < mono.size(); ++i)
-    out[i] = static_cast<std::int16_t>(std::lrint(std::clamp(mono[i], -1.0f, 32767.0f / 32768.0f) * 32768.0f));
+}
+
+std::vector<float> resample(std::vector<float> mono, unsigned from, unsigned to) {
+  if (from == to || mono.empty()) return mono;
+  const double ratio = static_cast<double>(to) / from;
+  std::vector<float> resampled(static_cast<std::size_t>(std::ceil(mono.size() * ratio)) + 1);
+  SRC_DATA data{};
+  data.data_in = mono.data();
+  data.input_frames = static_cast<long>(mono.size());
+  data.data_out = resampled.data();
+  data.output_frames = static_cast<long>(resampled.size());
+  data.src_ratio = ratio;
+  if (const int rc = src_simple(&data, SRC_SINC_MEDIUM_QUALITY, 1); rc != 0)
+    throw std::runtime_error(std::string("resampling failed: ") + src_strerror(rc));
+  resampled.resize(static_cast<std::size_t>(data.output_frames_gen));
+  return resampled;
+}
+
+std::vector<std::int16_t> to_pcm16(const std::vector<float>& samples) {
+  std::vector<std::int16_t> out(samples.size());
+  for (std::size_t i = 0; i < samples.size(); ++i)
+    out[i] = static_cast<std::int16_t>(std::lrint(std::clamp(samples[i], -1.0f, 32767.0f / 32768.0f) * 32768.0f));
   return out;
 }
 

@@ -15,6 +15,7 @@
 #include "junction/junction.hpp"
 #include "rtp_channel.hpp"
 #include "recorder.hpp"
+#include "speech.hpp"
 #include "telephone_event.hpp"
 #include "tones.hpp"
 
@@ -31,6 +32,7 @@ struct MediaSettings {
   std::vector<std::string> codecs{"PCMU", "PCMA"};
   std::filesystem::path sounds;
   std::string tone_country = "de";
+  std::string language = "en";
 };
 
 ConfigSchema media_config_schema() {
@@ -42,6 +44,7 @@ ConfigSchema media_config_schema() {
                     .with_doc("RTP port range (even ports are used)")},
       {"codecs", S::list(S::one_of({"PCMU", "PCMA"})).with_doc("in order of preference; default [PCMU, PCMA]")},
       {"sounds_directory", S::string().with_doc("where relative file names given to play() are found")},
+      {"language", S::string().with_default("en").with_doc("say(): the espeak-ng voice used when a flow names none")},
       {"tone_country", S::one_of({"at", "ch", "de", "fr", "nl", "uk", "us"})
                            .with_default("de")
                            .with_doc("whose ringback, busy and congestion tones tone() plays")},
@@ -575,6 +578,52 @@ VerbSpec tone_verb(std::weak_ptr<MediaState> weak) {
   return spec;
 }
 
+VerbSpec say_verb(std::weak_ptr<MediaState> weak) {
+  VerbSpec spec;
+  spec.name = "say";
+  spec.params = {{"text", ParamType::string, false, "what to say (up to 2,000 characters)"},
+                 {"options", ParamType::table, true, "`language` (an espeak-ng voice: en, de, fr ...)"}};
+  spec.returns = "`true` when said to the end, `nil, reason` otherwise";
+  spec.doc = "Speaks the text to the caller with text-to-speech, answering the media first.";
+  spec.handler = [weak](VerbCall& call) {
+    auto state = weak.lock();
+    if (!state) return call.completion->reject("no_media: the media plugin stopped");
+    const std::string text = *call.args[0].string();
+    if (text.empty() || text.size() > 2000) throw VerbArgumentError("text must have 1 to 2,000 characters");
+    std::string language = state->settings.language;
+    if (const ScriptValue* l = call.args[1].field("language")) {
+      if (!l->string() || l->string()->empty() || l->string()->size() > 32)
+        throw VerbArgumentError("options.language must be a voice name such as \"en\" or \"de\"");
+      language = *l->string();
+    }
+    std::string error;
+    CallMedia* media = ensure_media(state, call, error);
+    if (!media) return call.completion->reject(error);
+    auto coded = std::make_shared<std::vector<std::uint8_t>>();
+    auto problem = std::make_shared<std::string>();
+    auto channel = media->channel;
+    auto done = call.completion;
+    const G711Law law = media->law();
+    state->host.workers().run(
+        [text, language, law, coded, problem] {
+          try {
+            *coded = g711_encode(law, synthesize(text, language, kRate));
+          } catch (const std::exception& e) {
+            *problem = e.what();
+          }
+        },
+        state->host.executor(),
+        [weak, coded, problem, channel, done] {
+          auto state = weak.lock();
+          if (done->done()) return;
+          if (!state || !problem->empty()) return done->reject(*problem);
+          done->on_cancel([channel] { channel->stop_pacing(); });
+          play_clip(state, channel, coded, 1, [done] { done->resolve({true}); });
+        });
+  };
+  return spec;
+}
+
 class MediaPlugin final : public Plugin {
  public:
   void configure(const ConfigNode& config) override {
@@ -595,6 +644,7 @@ class MediaPlugin final : public Plugin {
     }
     settings_.sounds = config.get_string("sounds_directory");
     settings_.tone_country = config.get_string("tone_country", "de");
+    settings_.language = config.get_string("language", "en");
   }
 
   void start(Host& host) override {
@@ -603,6 +653,7 @@ class MediaPlugin final : public Plugin {
     host.registrar().add_script_verb(collect_verb(state_));
     host.registrar().add_script_verb(record_verb(state_));
     host.registrar().add_script_verb(tone_verb(state_));
+    host.registrar().add_script_verb(say_verb(state_));
     host.logger().info("RTP on " + settings_.address + " ports " + std::to_string(settings_.ports.first) + "-" +
                        std::to_string(settings_.ports.last));
   }

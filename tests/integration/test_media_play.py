@@ -181,6 +181,18 @@ class MediaPlayTest(unittest.TestCase):
         crossings = sum(1 for i in range(161, 460 * 8) if (audio[i - 1] < 0) != (audio[i] < 0))
         self.assertAlmostEqual(crossings / 2 / ((460 * 8 - 161) / 8000), 425, delta=15)
 
+    def test_text_is_spoken_to_the_caller(self):
+        self.start('function on_call(call)\n  local ok, why = say("Your message has been saved.", { language = "en" })\n'
+                   '  log("said " .. tostring(ok) .. " " .. tostring(why))\n  hangup()\nend\n')
+        rtp = RtpListener(self)
+        ok, err = sipp_peers.run(self.sandbox, self.sip_port, "call_hears_announcement.xml",
+                                 keys={**ALICE, "rtp_port": rtp.port}, service="1002")
+        self.assertTrue(ok, f"{err}\n{self.daemon.log()}")
+        self.daemon.wait_for(r"said true nil")
+        audio = [ulaw_to_linear(b) for _, data in rtp.packets for b in data[12:]]
+        self.assertGreater(len(audio), 8000, "a sentence lasts more than a second")
+        self.assertGreater(sum(abs(x) for x in audio) / len(audio), 300, "and it is not silence")
+
     def test_a_missing_file_is_the_flows_error_to_handle(self):
         self.start('function on_call(call)\n  local ok, why = play("/nonexistent/x.wav")\n'
                    '  log("play said " .. tostring(ok) .. " " .. tostring(why))\n  hangup()\nend\n')
