@@ -1,0 +1,117 @@
+// How many RTP channels playing an announcement one media thread keeps at 20 ms pacing.
+//
+// Each channel paces G.711 frames (160 bytes every 20 ms) to a sink socket on 127.0.0.1 that a
+// thread drains. The frame source stamps the time each frame is handed out, just before it is
+// sent; the error of a send is how far the gap to the channel's previous send is from 20 ms.
+// Per step: channels, p50/p99/max send-interval error, CPU of the whole process per channel.
+//
+//   channel_bench [seconds-per-step] [channels ...]      default: 5 s, 500 1000 2000 3000 4000
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "g711.hpp"
+#include "rtp_channel.hpp"
+
+using namespace junction;
+using namespace junction::media;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
+struct Step {
+  int channels;
+  double p50_ms, p99_ms, max_ms, cpu_percent, us_per_channel_second;
+  long frames;
+};
+
+Step run(int channels, std::chrono::seconds length) {
+  asio::io_context io;
+  auto work = asio::make_work_guard(io);
+  // The sink: one socket, drained by a thread, with a big buffer.
+  asio::ip::udp::socket sink(io, {asio::ip::make_address("127.0.0.1"), 0});
+  const int buffer = 8 << 20;
+  ::setsockopt(sink.native_handle(), SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
+  std::atomic<bool> draining{true};
+  std::thread drain([&] {
+    std::vector<char> data(2048);
+    timeval timeout{0, 100000};
+    ::setsockopt(sink.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    while (draining) ::recv(sink.native_handle(), data.data(), data.size(), 0);
+  });
+  const auto to = sink.local_endpoint();
+  const std::vector<std::uint8_t> frame = g711_encode(G711Law::ulaw, std::vector<std::int16_t>(160, 1000));
+  std::mutex lock;
+  std::vector<double> errors;  // ms
+  errors.reserve(static_cast<std::size_t>(channels) * 50 * length.count());
+  const auto start_measuring = Clock::now() + std::chrono::seconds(1);  // after all have started
+  const auto stop = start_measuring + length;
+  std::vector<std::shared_ptr<RtpChannel>> open;
+  for (int i = 0; i < channels; ++i) {
+    auto channel = RtpChannel::open(io, "127.0.0.1", {20000, 60000});
+    channel->set_remote(to, 0, {0});
+    auto last = std::make_shared<Clock::time_point>();
+    auto mine = std::make_shared<std::vector<double>>();
+    channel->pace(std::chrono::milliseconds(20), 160,
+                  [&, last, mine, frame]() -> std::optional<std::vector<std::uint8_t>> {
+                    const auto now = Clock::now();
+                    if (now >= stop) {
+                      std::lock_guard guard(lock);
+                      errors.insert(errors.end(), mine->begin(), mine->end());
+                      return std::nullopt;
+                    }
+                    if (now >= start_measuring && *last != Clock::time_point{})
+                      mine->push_back(
+                          std::abs(std::chrono::duration<double, std::milli>(now - *last).count() - 20.0));
+                    *last = now;
+                    return frame;
+                  });
+    open.push_back(channel);
+  }
+  std::thread media([&] { io.run(); });
+  std::this_thread::sleep_until(start_measuring);
+  const double cpu_before = cpu_seconds();
+  std::this_thread::sleep_until(stop);
+  const double cpu = cpu_seconds() - cpu_before;
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // last frames hand in their errors
+  for (auto& channel : open) channel->close();
+  work.reset();
+  media.join();
+  draining = false;
+  drain.join();
+  std::sort(errors.begin(), errors.end());
+  auto at = [&](double q) { return errors.empty() ? 0.0 : errors[static_cast<std::size_t>(q * (errors.size() - 1))]; };
+  return {channels, at(0.5), at(0.99), errors.empty() ? 0.0 : errors.back(), 100.0 * cpu / length.count(),
+          1e6 * cpu / length.count() / channels, static_cast<long>(errors.size())};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::chrono::seconds length(argc > 1 ? std::atoi(argv[1]) : 5);
+  std::vector<int> steps;
+  for (int i = 2; i < argc; ++i) steps.push_back(std::atoi(argv[i]));
+  if (steps.empty()) steps = {500, 1000, 2000, 3000, 4000};
+  std::printf("%-9s %-10s %-10s %-10s %-8s %-16s %s\n", "channels", "p50_ms", "p99_ms", "max_ms", "cpu_%",
+              "us_cpu_per_ch_s", "intervals");
+  for (int channels : steps) {
+    const Step s = run(channels, length);
+    std::printf("%-9d %-10.3f %-10.3f %-10.3f %-8.1f %-16.1f %ld\n", s.channels, s.p50_ms, s.p99_ms, s.max_ms,
+                s.cpu_percent, s.us_per_channel_second, s.frames);
+    std::fflush(stdout);
+  }
+}
