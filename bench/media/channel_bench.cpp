@@ -64,9 +64,10 @@ Step run(int channels, std::chrono::seconds length) {
   errors.reserve(static_cast<std::size_t>(channels) * 50 * length.count());
   const auto start_measuring = Clock::now() + std::chrono::seconds(1);  // after all have started
   const auto stop = start_measuring + length;
+  MediaClock clock(io);
   std::vector<std::shared_ptr<RtpChannel>> open;
   for (int i = 0; i < channels; ++i) {
-    auto channel = RtpChannel::open(io, "127.0.0.1", {20000, 60000});
+    auto channel = RtpChannel::open(io, "127.0.0.1", {20000, 60000}, &clock);
     channel->set_remote(to, 0, {0});
     auto last = std::make_shared<Clock::time_point>();
     auto mine = std::make_shared<std::vector<double>>();

@@ -81,6 +81,7 @@ struct MediaState {
   MediaSettings settings;
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work;
+  MediaClock clock{io};  // media thread only
   std::unordered_map<std::string, CallMedia> calls;  // call loop only
   std::mt19937_64 ids{std::random_device{}()};
   Gauge& channels;
@@ -111,7 +112,7 @@ CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall
   }
   std::shared_ptr<RtpChannel> channel;
   try {
-    channel = RtpChannel::open(state->io, state->settings.address, state->settings.ports);
+    channel = RtpChannel::open(state->io, state->settings.address, state->settings.ports, &state->clock);
   } catch (const std::exception& e) {
     state->host.logger().error(e.what(), "call=" + call.call_id);
     error = "no_media: no RTP port free";

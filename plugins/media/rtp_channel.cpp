@@ -17,7 +17,8 @@ std::uint32_t random32() {
 constexpr auto kSsrcTakeover = std::chrono::seconds(2);
 }  // namespace
 
-std::shared_ptr<RtpChannel> RtpChannel::open(asio::io_context& io, const std::string& address, PortRange range) {
+std::shared_ptr<RtpChannel> RtpChannel::open(asio::io_context& io, const std::string& address, PortRange range,
+                                             MediaClock* clock) {
   const auto ip = asio::ip::make_address(address);
   const std::uint32_t first = range.first + (range.first & 1u);  // RTP on even ports (RFC 3550 11)
   if (range.last < first) throw std::runtime_error("media: port range has no even port");
@@ -30,16 +31,17 @@ std::shared_ptr<RtpChannel> RtpChannel::open(asio::io_context& io, const std::st
     socket.open(ip.is_v4() ? asio::ip::udp::v4() : asio::ip::udp::v6(), ec);
     if (ec) throw std::runtime_error("media: cannot open a UDP socket: " + ec.message());
     socket.bind({ip, port}, ec);
-    if (!ec) return std::shared_ptr<RtpChannel>(new RtpChannel(io, std::move(socket), port));
+    if (!ec) return std::shared_ptr<RtpChannel>(new RtpChannel(io, std::move(socket), port, clock));
   }
   throw std::runtime_error("media: no free port in " + std::to_string(range.first) + "-" + std::to_string(range.last) +
                            " on " + address);
 }
 
-RtpChannel::RtpChannel(asio::io_context& io, asio::ip::udp::socket socket, std::uint16_t port)
+RtpChannel::RtpChannel(asio::io_context& io, asio::ip::udp::socket socket, std::uint16_t port, MediaClock* clock)
     : io_(io),
       socket_(std::move(socket)),
       pacer_(io),
+      clock_(clock),
       port_(port),
       our_ssrc_(random32()),
       sequence_(static_cast<std::uint16_t>(random32())),
@@ -120,8 +122,19 @@ void RtpChannel::pace(std::chrono::milliseconds interval, std::uint32_t samples,
   asio::post(io_, [self = shared_from_this(), interval, samples, source = std::move(source)]() mutable {
     self->pacer_.cancel();
     self->first_frame_ = true;  // a new talk spurt
+    const std::uint64_t run = ++self->pacing_run_;
+    if (self->clock_ && self->clock_->period() == interval) {
+      self->clock_->add([self, samples, run, source = std::move(source)]() {
+        if (self->closed_ || run != self->pacing_run_) return false;
+        std::optional<std::vector<std::uint8_t>> frame = source();
+        if (!frame) return false;
+        self->send_frame(*frame, samples);
+        return true;
+      });
+      return;
+    }
     self->tick(std::chrono::steady_clock::now(), interval, samples, std::make_shared<FrameSource>(std::move(source)),
-               ++self->pacing_run_);
+               run);
   });
 }
 

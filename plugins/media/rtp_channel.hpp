@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/asio.hpp"
+#include "media_clock.hpp"
 #include "rtp_packet.hpp"
 
 namespace junction::media {
@@ -43,7 +44,9 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
 
   /// Binds `address` at an even port of `range` (tried from a random place on). Throws
   /// std::runtime_error naming the range when every port is taken.
-  static std::shared_ptr<RtpChannel> open(asio::io_context& io, const std::string& address, PortRange range);
+  /// With a `clock`, frames paced at its period are sent on its ticks (see MediaClock).
+  static std::shared_ptr<RtpChannel> open(asio::io_context& io, const std::string& address, PortRange range,
+                                          MediaClock* clock = nullptr);
 
   std::uint16_t port() const { return port_; }
   /// Where to send, from the far end's SDP; `payload_types` are those it may send us.
@@ -62,7 +65,7 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
   const Stats& stats() const { return stats_; }
 
  private:
-  RtpChannel(asio::io_context& io, asio::ip::udp::socket socket, std::uint16_t port);
+  RtpChannel(asio::io_context& io, asio::ip::udp::socket socket, std::uint16_t port, MediaClock* clock);
   void receive();
   void accept(std::size_t size);
   void send_frame(std::span<const std::uint8_t> payload, std::uint32_t samples);
@@ -72,6 +75,7 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
   asio::io_context& io_;
   asio::ip::udp::socket socket_;
   asio::steady_timer pacer_;
+  MediaClock* clock_;
   std::uint16_t port_;
   std::array<std::uint8_t, 2048> in_{};
   std::array<std::uint8_t, 2048> out_{};

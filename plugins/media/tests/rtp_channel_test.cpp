@@ -121,7 +121,8 @@ TEST_F(RtpChannelTest, OnlyWellFormedPacketsOfTheNegotiatedTypeAndSenderGetThrou
 }
 
 TEST_F(RtpChannelTest, SendsPacedFramesToWhereTheSenderReallyIs) {
-  auto channel = RtpChannel::open(io_, "127.0.0.1", {43000, 43999});
+  MediaClock clock(io_);  // the media thread's shared 20 ms clock, as the plugin uses it
+  auto channel = RtpChannel::open(io_, "127.0.0.1", {43000, 43999}, &clock);
   std::promise<void> heard;
   channel->on_receive([&](const RtpHeader&, std::span<const std::uint8_t>) { heard.set_value(); });
   FarEnd phone;
@@ -156,6 +157,26 @@ TEST_F(RtpChannelTest, SendsPacedFramesToWhereTheSenderReallyIs) {
   EXPECT_EQ(channel->stats().latched, 1u);
   EXPECT_EQ(channel->stats().sent, 3u);
   channel->close();
+  settle();  // the clock's last tick, which finds the source dry, runs before `clock` goes
+}
+
+TEST_F(RtpChannelTest, PacingOnItsOwnTimerWhenTheIntervalIsNotTheClocks) {
+  auto channel = RtpChannel::open(io_, "127.0.0.1", {44000, 44999});
+  FarEnd phone;
+  channel->set_remote({asio::ip::make_address("127.0.0.1"), phone.port()}, 0, {0});
+  int frames = 2;
+  channel->pace(30ms, 240, [&frames]() -> std::optional<std::vector<std::uint8_t>> {
+    if (frames-- == 0) return std::nullopt;
+    return std::vector<std::uint8_t>(240, 0xff);
+  });
+  RtpPacket first, second;
+  const auto a = phone.receive();
+  const auto b = phone.receive();
+  ASSERT_EQ(parse_rtp(a, first), RtpProblem::none);
+  ASSERT_EQ(parse_rtp(b, second), RtpProblem::none);
+  EXPECT_EQ(second.header.timestamp - first.header.timestamp, 240u) << "30 ms at 8 kHz";
+  channel->close();
+  settle();
 }
 
 }  // namespace
