@@ -413,7 +413,8 @@ SessionDescription CallEngineImpl::remote_session(LegId leg) const {
 
 bool CallEngineImpl::answer_leg(LegId leg, const SessionDescription& session) {
   auto it = legs_.find(leg);
-  if (it == legs_.end() || !it->second.inbound || it->second.state == LegState::answered) return false;
+  if (it == legs_.end() || !it->second.inbound || it->second.state == LegState::answered || it->second.answer_sent)
+    return false;
   it->second.answer_sent = true;
   with_driver([&] { it->second.driver->answer(leg, session); });
   return true;

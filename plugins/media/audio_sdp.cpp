@@ -99,8 +99,8 @@ std::string audio_answer(const AudioOffer& offer, const AudioFormat& format, con
   std::string formats = std::to_string(format.payload_type);
   std::string maps = "a=rtpmap:" + std::to_string(format.payload_type) + " " + format.encoding + "/" +
                      std::to_string(format.rate) + "\r\n";
-  for (const AudioFormat& other : offer.formats)
-    if (strcasecmp(other.encoding.c_str(), "telephone-event") == 0) {
+  for (const AudioFormat& other : offer.formats)  // the events at the codec's clock rate (RFC 4733 2.1)
+    if (strcasecmp(other.encoding.c_str(), "telephone-event") == 0 && other.rate == format.rate) {
       formats += " " + std::to_string(other.payload_type);
       maps += "a=rtpmap:" + std::to_string(other.payload_type) + " telephone-event/" + std::to_string(other.rate) +
               "\r\na=fmtp:" + std::to_string(other.payload_type) + " 0-16\r\n";

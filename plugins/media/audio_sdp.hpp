@@ -30,8 +30,8 @@ std::optional<AudioOffer> parse_audio_offer(const std::string& sdp, std::string&
 /// The first of `supported` (encoding names, in our preference) that the offer has, or nullopt.
 std::optional<AudioFormat> choose_format(const AudioOffer& offer, const std::vector<std::string>& supported);
 
-/// Our answer: one audio stream at `address`:`port` with `format` (plus telephone-event when
-/// the offer has it), direction mirrored (sendonly <-> recvonly).
+/// Our answer: one audio stream at `address`:`port` with `format` (plus the offer's first
+/// telephone-event at the codec's clock rate), direction mirrored (sendonly <-> recvonly).
 std::string audio_answer(const AudioOffer& offer, const AudioFormat& format, const std::string& address,
                          std::uint16_t port, std::uint64_t session_id);
 

@@ -45,8 +45,10 @@ void MediaClock::tick() {
     running_ = false;
     return;
   }
-  // Absolute deadlines: a late slot does not push every later one back.
+  // Absolute deadlines: a late slot does not push every later one back. After a stall of more
+  // than a period (a paused VM) the schedule restarts from now rather than sending a backlog.
   next_ += slot_length_;
+  if (const auto now = std::chrono::steady_clock::now(); now - next_ > period_) next_ = now;
   current_ = (current_ + 1) % slots_.size();
   timer_.expires_at(next_);
   timer_.async_wait([this](const boost::system::error_code& ec) {

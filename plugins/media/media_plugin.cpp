@@ -62,7 +62,8 @@ struct CallMedia {
   std::shared_ptr<RtpChannel> channel;
   AudioFormat format;
   std::string typed_ahead;                  // digits pressed while nobody collected them
-  std::function<void(char)> digit_sink;     // the collect() waiting for digits, if any
+  std::function<void(char)> digit_sink;     // the collect() or record() waiting for keys, if any
+  std::uint64_t sink_owner = 0;             // which verb call set digit_sink (to clear only its own)
   G711Law law() const { return format.encoding == "PCMA" ? G711Law::alaw : G711Law::ulaw; }
 };
 
@@ -88,6 +89,14 @@ struct MediaState {
   Counter& frames_sent;
   Counter& dropped;
   std::thread thread;  // last: starts running once everything above exists
+
+  // When start() failed after this was made, stop() never runs: the thread must not be left.
+  ~MediaState() {
+    if (!thread.joinable()) return;
+    work.reset();
+    io.stop();
+    thread.join();
+  }
 };
 
 // The caller's media endpoint, answering the call with our own stream if it has none yet.
@@ -121,7 +130,7 @@ CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall
   std::vector<std::uint8_t> accepted{format->payload_type};
   int event_type = -1;
   for (const AudioFormat& f : offer->formats)
-    if (f.encoding == "telephone-event") {
+    if (f.encoding == "telephone-event" && f.rate == format->rate && event_type < 0) {  // the one audio_answer names
       accepted.push_back(f.payload_type);
       event_type = f.payload_type;
     }
@@ -153,6 +162,7 @@ CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall
   });
   boost::system::error_code ec;
   const auto remote_ip = asio::ip::make_address(offer->address, ec);
+  channel->keep_alive(state);  // its io_context, for closures holding the channel past stop()
   channel->set_remote({ec ? asio::ip::address_v4::loopback() : remote_ip, ec ? std::uint16_t{0} : offer->port},
                       format->payload_type, accepted);
   channel->start();
@@ -408,6 +418,7 @@ VerbSpec collect_verb(std::weak_ptr<MediaState> weak) {
     if (!media) return call.completion->reject(error);
     collection->channel = media->channel;
     call.completion->on_cancel([collection] { collection->stop([] {}); });
+    ++media->sink_owner;
     media->digit_sink = [collection](char k) { collection->key(k); };
     // Keys pressed before collect() began count first (type-ahead).
     const std::string early = std::exchange(media->typed_ahead, {});
@@ -445,15 +456,18 @@ struct Recording : std::enable_shared_from_this<Recording> {
   std::function<void(std::vector<std::int16_t>, char)> ended;  // posted to the call loop
   Executor* loop = nullptr;
 
-  void start() {
+  std::chrono::steady_clock::time_point give_up{};  // even if the caller never sends a packet
+
+  void start(std::chrono::milliseconds max_length) {
     tap->recorder = recorder;
+    give_up = std::chrono::steady_clock::now() + max_length + std::chrono::seconds(1);
     tick(std::chrono::steady_clock::now() + kFrame);
   }
   void tick(std::chrono::steady_clock::time_point deadline) {
     timer.expires_at(deadline);
     timer.async_wait([self = shared_from_this(), deadline](const boost::system::error_code& ec) {
       if (ec || self->over) return;
-      if (self->recorder->tick() != Recorder::Stop::running) return self->end(0);
+      if (self->recorder->tick() != Recorder::Stop::running || deadline > self->give_up) return self->end(0);
       self->tick(deadline + self->recorder->turn());
     });
   }
@@ -494,14 +508,18 @@ VerbSpec record_verb(std::weak_ptr<MediaState> weak) {
     std::string error;
     CallMedia* media = ensure_media(state, call, error);
     if (!media) return call.completion->reject(error);
+    const std::uint64_t owner = ++media->sink_owner;  // the stop keys below are this call's
     auto recording = std::make_shared<Recording>(state->io, media->tap, std::make_shared<Recorder>(media->law(), limits));
     recording->loop = &state->host.executor();
     auto done = call.completion;
     // Whatever ends it, the file is written (a caller hanging up ends a voicemail, it does not
     // discard it); the flow hears of it unless it was cancelled.
-    recording->ended = [weak, path, done](std::vector<std::int16_t> samples, char key) {
+    recording->ended = [weak, path, done, call_id = call.call_id, owner](std::vector<std::int16_t> samples, char key) {
       auto state = weak.lock();
       if (!state) return;
+      // Keys after the recording ended are the flow's again (type-ahead for what comes next).
+      if (auto it = state->calls.find(call_id); it != state->calls.end() && it->second.sink_owner == owner)
+        it->second.digit_sink = nullptr;
       const auto length_ms = static_cast<std::int64_t>(samples.size() / 8);
       auto problem = std::make_shared<std::string>();
       auto shared = std::make_shared<std::vector<std::int16_t>>(std::move(samples));
@@ -538,7 +556,7 @@ VerbSpec record_verb(std::weak_ptr<MediaState> weak) {
         if (auto it = state->calls.find(call_id); it != state->calls.end()) it->second.digit_sink = nullptr;
       end_on_media_thread(0);
     });
-    asio::post(state->io, [recording] { recording->start(); });
+    asio::post(state->io, [recording, max_length = limits.max_length] { recording->start(max_length); });
   };
   return spec;
 }

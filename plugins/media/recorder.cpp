@@ -5,7 +5,8 @@
 namespace junction::media {
 
 void Recorder::feed(std::uint16_t sequence, std::uint32_t timestamp, std::span<const std::uint8_t> payload) {
-  if (!payload.empty() && payload.size() <= 480) packet_samples_ = payload.size();  // up to 60 ms
+  // 10-60 ms packets set the turn; other sizes (garbage, or a peer's games) do not.
+  if (payload.size() >= 80 && payload.size() <= 480) packet_samples_ = payload.size();
   buffer_.put(sequence, timestamp, payload);
 }
 

@@ -63,6 +63,9 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
   void stop_pacing();
 
   const Stats& stats() const { return stats_; }
+  /// Keeps `owner` (what owns the io_context) alive as long as this channel: closures holding
+  /// the channel may outlive the plugin's stop.
+  void keep_alive(std::shared_ptr<void> owner) { owner_ = std::move(owner); }
 
  private:
   RtpChannel(asio::io_context& io, asio::ip::udp::socket socket, std::uint16_t port, MediaClock* clock);
@@ -72,6 +75,7 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
   void tick(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds interval,
             std::uint32_t samples, std::shared_ptr<FrameSource> source, std::uint64_t run);
 
+  std::shared_ptr<void> owner_;  // first member: destroyed last, after the socket and timers
   asio::io_context& io_;
   asio::ip::udp::socket socket_;
   asio::steady_timer pacer_;

@@ -49,6 +49,20 @@ TEST(AudioSdpTest, TheAnswerMirrorsTheDirectionAndKeepsTelephoneEvents) {
   EXPECT_EQ(parsed->port, 20000);
 }
 
+TEST(AudioSdpTest, TelephoneEventsAreAnsweredAtTheCodecsRate) {
+  // As Linphone offers: events at 48 kHz for Opus first, then at 8 kHz.
+  std::string error;
+  const auto offer = parse_audio_offer(
+      "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+      "m=audio 7078 RTP/AVP 96 0 101 100\r\na=rtpmap:96 opus/48000/2\r\na=rtpmap:101 telephone-event/48000\r\n"
+      "a=rtpmap:100 telephone-event/8000\r\n",
+      error);
+  ASSERT_TRUE(offer) << error;
+  const std::string answer = audio_answer(*offer, {0, "PCMU", 8000}, "127.0.0.1", 20000, 1);
+  EXPECT_NE(answer.find("m=audio 20000 RTP/AVP 0 100\r\n"), std::string::npos) << answer;
+  EXPECT_EQ(answer.find("telephone-event/48000"), std::string::npos) << answer;
+}
+
 TEST(AudioSdpTest, OffersWeCannotUseSayWhy) {
   std::string error;
   EXPECT_FALSE(parse_audio_offer("garbage", error));
