@@ -50,7 +50,8 @@ RtpChannel::RtpChannel(asio::io_context& io, asio::ip::udp::socket socket, std::
 void RtpChannel::set_remote(const Endpoint& remote, std::uint8_t send_payload_type,
                             std::vector<std::uint8_t> payload_types) {
   asio::post(io_, [self = shared_from_this(), remote, send_payload_type, types = std::move(payload_types)]() mutable {
-    if (!self->latched_) self->remote_ = remote;
+    self->remote_ = remote;
+    self->latched_ = false;
     self->send_type_ = send_payload_type;
     self->accepted_types_ = std::move(types);
   });
@@ -90,6 +91,13 @@ void RtpChannel::accept(std::size_t size) {
     ++stats_.wrong_payload;
     return;
   }
+  // Symmetric RTP: the first accepted packet's source is where the far end really is (behind
+  // NAT it is not the SDP's address); from then on only that source is heard, so nobody who
+  // guesses the port can take the stream over or inject digits.
+  if (latched_ && sender_ != remote_) {
+    ++stats_.wrong_source;
+    return;
+  }
   const auto now = std::chrono::steady_clock::now();
   if (their_ssrc_ && *their_ssrc_ != packet.header.ssrc && now - their_last_ < kSsrcTakeover) {
     ++stats_.wrong_ssrc;
@@ -97,10 +105,10 @@ void RtpChannel::accept(std::size_t size) {
   }
   their_ssrc_ = packet.header.ssrc;
   their_last_ = now;
-  if (sender_ != remote_) {  // symmetric RTP: answer where the sender really is
+  if (!latched_) {
+    if (sender_ != remote_) ++stats_.latched;  // the SDP named another address: NAT
     remote_ = sender_;
     latched_ = true;
-    ++stats_.latched;
   }
   ++stats_.received;
   if (receiver_) receiver_(packet.header, packet.payload);

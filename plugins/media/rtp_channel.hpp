@@ -39,6 +39,7 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
     std::atomic<std::uint64_t> malformed{0};     ///< not RTP we accept (see RtpProblem)
     std::atomic<std::uint64_t> wrong_payload{0};  ///< a payload type not negotiated
     std::atomic<std::uint64_t> wrong_ssrc{0};     ///< another sender while ours is active
+    std::atomic<std::uint64_t> wrong_source{0};   ///< from another address than the one latched
     std::atomic<std::uint64_t> latched{0};        ///< times the send address followed the sender
   };
 
@@ -49,7 +50,8 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
                                           MediaClock* clock = nullptr);
 
   std::uint16_t port() const { return port_; }
-  /// Where to send, from the far end's SDP; `payload_types` are those it may send us.
+  /// Where to send, from the far end's SDP; `payload_types` are those it may send us. A new SDP
+  /// (a re-INVITE) lets the channel latch afresh.
   void set_remote(const Endpoint& remote, std::uint8_t send_payload_type, std::vector<std::uint8_t> payload_types);
   void on_receive(Receiver receiver) { receiver_ = std::move(receiver); }
   /// Starts receiving (call once, from any thread: it is posted to the media thread).

@@ -123,8 +123,11 @@ TEST_F(RtpChannelTest, OnlyWellFormedPacketsOfTheNegotiatedTypeAndSenderGetThrou
 TEST_F(RtpChannelTest, SendsPacedFramesToWhereTheSenderReallyIs) {
   MediaClock clock(io_);  // the media thread's shared 20 ms clock, as the plugin uses it
   auto channel = RtpChannel::open(io_, "127.0.0.1", {43000, 43999}, &clock);
-  std::promise<void> heard;
-  channel->on_receive([&](const RtpHeader&, std::span<const std::uint8_t>) { heard.set_value(); });
+  std::promise<void> heard, later;
+  channel->on_receive([&](const RtpHeader& header, std::span<const std::uint8_t>) {
+    if (header.sequence == 1) heard.set_value();
+    if (header.sequence == 9) later.set_value();
+  });
   FarEnd phone;
   // The SDP names a port where nobody listens (the phone's private address behind NAT).
   channel->set_remote({asio::ip::make_address("127.0.0.1"), 9}, 8, {8});
@@ -156,6 +159,12 @@ TEST_F(RtpChannelTest, SendsPacedFramesToWhereTheSenderReallyIs) {
   settle();  // the third packet can arrive before its sender has counted it
   EXPECT_EQ(channel->stats().latched, 1u);
   EXPECT_EQ(channel->stats().sent, 3u);
+  // Someone else who found the port: not heard, not answered.
+  FarEnd intruder;
+  intruder.send_to(channel->port(), rtp(8, 5, 0xcccc));
+  phone.send_to(channel->port(), rtp(8, 9, 0xcccc));
+  ASSERT_EQ(later.get_future().wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(channel->stats().wrong_source, 1u);
   channel->close();
   settle();  // the clock's last tick, which finds the source dry, runs before `clock` goes
 }
