@@ -14,7 +14,10 @@ std::optional<char> dtmf_key(std::span<const std::uint8_t> payload) {
 
 std::optional<char> DtmfDetector::on_packet(std::uint32_t rtp_timestamp, std::span<const std::uint8_t> payload) {
   const auto key = dtmf_key(payload);
-  if (!key || last_event_ == rtp_timestamp) return std::nullopt;  // not a key, or a repeat of this press
+  if (!key) return std::nullopt;
+  // A press not newer than the last reported one is a repeat, or a late packet of an earlier
+  // press overtaken by the next (RTP timestamps compared in serial arithmetic, they wrap).
+  if (last_event_ && static_cast<std::int32_t>(rtp_timestamp - *last_event_) <= 0) return std::nullopt;
   last_event_ = rtp_timestamp;
   return key;
 }

@@ -36,7 +36,16 @@ TEST(TelephoneEventTest, APressIsReportedOnceAtItsFirstPacket) {
   feed(3000, 1, true, 320);
   // "#", its first packet lost: reported at its end packet.
   feed(5000, 11, true, 800);
-  EXPECT_EQ(heard, "11#");
+  // "2" then "3", with an end packet of "2" overtaken by the start of "3".
+  feed(7000, 2, false, 160);
+  feed(9000, 3, false, 160);
+  feed(7000, 2, true, 640);
+  EXPECT_EQ(heard, "11#23");
+  // Timestamps wrap at 2^32: a press just after the wrap is newer.
+  DtmfDetector wrapping;
+  EXPECT_EQ(wrapping.on_packet(0xfffffff0u, event(4, false, 160)), '4');
+  EXPECT_EQ(wrapping.on_packet(0x00000100u, event(5, false, 160)), '5');
+  EXPECT_FALSE(wrapping.on_packet(0xfffffff0u, event(4, true, 640))) << "the end of 4, late";
 }
 
 }  // namespace
