@@ -8,8 +8,8 @@
 //
 //   channel_bench [seconds-per-step] [channels ...]      default: 5 s, 500 1000 2000 3000 4000
 #include <pthread.h>
-#include <time.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -80,8 +80,7 @@ Step run(int channels, std::chrono::seconds length) {
                       return std::nullopt;
                     }
                     if (now >= start_measuring && *last != Clock::time_point{})
-                      mine->push_back(
-                          std::abs(std::chrono::duration<double, std::milli>(now - *last).count() - 20.0));
+                      mine->push_back(std::abs(std::chrono::duration<double, std::milli>(now - *last).count() - 20.0));
                     *last = now;
                     return frame;
                   });
@@ -100,8 +99,13 @@ Step run(int channels, std::chrono::seconds length) {
   drain.join();
   std::sort(errors.begin(), errors.end());
   auto at = [&](double q) { return errors.empty() ? 0.0 : errors[static_cast<std::size_t>(q * (errors.size() - 1))]; };
-  return {channels, at(0.5), at(0.99), errors.empty() ? 0.0 : errors.back(), 100.0 * cpu / length.count(),
-          1e6 * cpu / length.count() / channels, static_cast<long>(errors.size())};
+  return {channels,
+          at(0.5),
+          at(0.99),
+          errors.empty() ? 0.0 : errors.back(),
+          100.0 * cpu / length.count(),
+          1e6 * cpu / length.count() / channels,
+          static_cast<long>(errors.size())};
 }
 
 }  // namespace

@@ -169,7 +169,8 @@ void CallEngineImpl::relay_session(LegRecord& leg, const LegEvent& event) {
   // An offer: only a bridged peer can answer it; without one (or a driver that cannot
   // re-offer) it is refused, and the leg keeps its current session.
   bool forwarded = false;
-  if (peer != legs_.end()) with_driver([&] { forwarded = peer->second.driver->update_session(peer->first, event.session); });
+  if (peer != legs_.end())
+    with_driver([&] { forwarded = peer->second.driver->update_session(peer->first, event.session); });
   if (forwarded) leg.pending_offer = event.session;
   if (!forwarded) {
     logger_.info("session offer on leg " + std::to_string(leg.id) + " refused: no peer can answer it",

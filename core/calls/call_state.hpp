@@ -24,7 +24,7 @@ struct LegRecord {
   /// The far end's latest session: the caller's offer (inbound) or the callee's answer or
   /// early media (outbound). Passed to the other leg unchanged.
   SessionDescription remote_session;
-  LegId peer = 0;  ///< the leg this one is bridged with
+  LegId peer = 0;            ///< the leg this one is bridged with
   bool answer_sent = false;  ///< inbound: the driver was told to answer (its confirmation may be on its way)
   /// An offer from this leg's far end that the peer has not answered yet; it becomes
   /// remote_session only when accepted.

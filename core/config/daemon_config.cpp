@@ -80,7 +80,8 @@ DaemonConfig to_daemon_config(const ConfigNode& root, const fs::path& base, cons
 
   if (const ConfigNode* users = root.find("users"))
     for (const auto& node : users->items()) config.users.push_back(to_user(node));
-  if (const ConfigNode* open = root.find("open_directory")) config.open_directory_password = open->get_string("password");
+  if (const ConfigNode* open = root.find("open_directory"))
+    config.open_directory_password = open->get_string("password");
 
   config.drain_timeout = std::chrono::milliseconds(root.find("shutdown")->get_int("drain_timeout_ms"));
   return config;

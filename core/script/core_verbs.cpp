@@ -110,7 +110,8 @@ VerbSpec reject_verb(CallEngineImpl& engine) {
 VerbSpec redirect_verb(CallEngineImpl& engine) {
   VerbSpec spec;
   spec.name = "redirect";
-  spec.params = {{"destination", ParamType::string, false, "where the caller should call instead (SIP: a URI or number)"}};
+  spec.params = {
+      {"destination", ParamType::string, false, "where the caller should call instead (SIP: a URI or number)"}};
   spec.returns = "`true`, or `nil, \"answered\"` / `nil, \"hangup\"` as for reject";
   spec.doc =
       "Refuses the unanswered caller by pointing it elsewhere (SIP 302 Moved Temporarily with the destination as "

@@ -54,8 +54,7 @@ std::optional<AudioOffer> parse_audio_offer(const std::string& sdp, std::string&
     const sdp_media_t* audio = nullptr;
     for (const sdp_media_t* m = session->sdp_media; m && !audio; m = m->m_next)
       if (m->m_type == sdp_media_audio) audio = m;
-    const sdp_connection_t* connection =
-        audio && audio->m_connections ? audio->m_connections : session->sdp_connection;
+    const sdp_connection_t* connection = audio && audio->m_connections ? audio->m_connections : session->sdp_connection;
     if (!audio) {
       error = "no audio stream";
     } else if (audio->m_port == 0 || audio->m_rejected) {
@@ -74,8 +73,8 @@ std::optional<AudioOffer> parse_audio_offer(const std::string& sdp, std::string&
       for (const sdp_rtpmap_t* map = audio->m_rtpmaps; map; map = map->rm_next) {
         const char* name = map->rm_encoding ? map->rm_encoding : static_encoding(map->rm_pt);
         if (!name) continue;
-        offer.formats.push_back({static_cast<std::uint8_t>(map->rm_pt), name,
-                                 static_cast<unsigned>(map->rm_rate ? map->rm_rate : 8000)});
+        offer.formats.push_back(
+            {static_cast<std::uint8_t>(map->rm_pt), name, static_cast<unsigned>(map->rm_rate ? map->rm_rate : 8000)});
       }
       result = std::move(offer);
     }
@@ -111,8 +110,8 @@ std::string audio_answer(const AudioOffer& offer, const AudioFormat& format, con
                                                                 : offer.direction;
   const std::string id = std::to_string(session_id);
   return "v=0\r\no=junction " + id + " " + id + " IN " + family + address + "\r\ns=junction\r\nc=IN " + family +
-         address + "\r\nt=0 0\r\nm=audio " + std::to_string(port) + " RTP/AVP " + formats + "\r\n" + maps + "a=" +
-         direction + "\r\na=ptime:20\r\n";
+         address + "\r\nt=0 0\r\nm=audio " + std::to_string(port) + " RTP/AVP " + formats + "\r\n" + maps +
+         "a=" + direction + "\r\na=ptime:20\r\n";
 }
 
 }  // namespace junction::media

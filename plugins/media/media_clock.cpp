@@ -15,8 +15,8 @@ void MediaClock::add(Job job) {
     added_.push_back(std::move(job));
     return;
   }
-  auto least = std::min_element(slots_.begin(), slots_.end(),
-                                [](const auto& a, const auto& b) { return a.size() < b.size(); });
+  auto least =
+      std::min_element(slots_.begin(), slots_.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
   least->push_back(std::move(job));
   ++jobs_;
   if (running_) return;

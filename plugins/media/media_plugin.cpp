@@ -13,8 +13,8 @@
 #include "core/asio.hpp"
 #include "g711.hpp"
 #include "junction/junction.hpp"
-#include "rtp_channel.hpp"
 #include "recorder.hpp"
+#include "rtp_channel.hpp"
 #include "speech.hpp"
 #include "telephone_event.hpp"
 #include "tones.hpp"
@@ -61,9 +61,9 @@ struct CallMedia {
   std::shared_ptr<MediaTap> tap;  // shared with the media thread, which alone touches it
   std::shared_ptr<RtpChannel> channel;
   AudioFormat format;
-  std::string typed_ahead;                  // digits pressed while nobody collected them
-  std::function<void(char)> digit_sink;     // the collect() or record() waiting for keys, if any
-  std::uint64_t sink_owner = 0;             // which verb call set digit_sink (to clear only its own)
+  std::string typed_ahead;               // digits pressed while nobody collected them
+  std::function<void(char)> digit_sink;  // the collect() or record() waiting for keys, if any
+  std::uint64_t sink_owner = 0;          // which verb call set digit_sink (to clear only its own)
   G711Law law() const { return format.encoding == "PCMA" ? G711Law::alaw : G711Law::ulaw; }
 };
 
@@ -82,7 +82,7 @@ struct MediaState {
   MediaSettings settings;
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work;
-  MediaClock clock{io};  // media thread only
+  MediaClock clock{io};                              // media thread only
   std::unordered_map<std::string, CallMedia> calls;  // call loop only
   std::mt19937_64 ids{std::random_device{}()};
   Gauge& channels;
@@ -166,8 +166,7 @@ CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall
   channel->set_remote({ec ? asio::ip::address_v4::loopback() : remote_ip, ec ? std::uint16_t{0} : offer->port},
                       format->payload_type, accepted);
   channel->start();
-  const std::string answer =
-      audio_answer(*offer, *format, state->settings.address, channel->port(), state->ids() >> 1);
+  const std::string answer = audio_answer(*offer, *format, state->settings.address, channel->port(), state->ids() >> 1);
   if (!engine.answer_leg(call.leg, {"application/sdp", answer})) {
     channel->close();
     error = "no_media: the call was answered without media";
@@ -404,15 +403,19 @@ VerbSpec collect_verb(std::weak_ptr<MediaState> weak) {
     collection->inter_timeout = std::chrono::seconds(seconds_option(options, "inter_timeout", 3));
     if (const ScriptValue* terminator = options.field("terminator")) {
       const std::string* text = terminator->string();
-      if (!text || text->size() > 1 || (text->size() == 1 && std::string("0123456789*#ABCD").find(*text) == std::string::npos))
+      if (!text || text->size() > 1 ||
+          (text->size() == 1 && std::string("0123456789*#ABCD").find(*text) == std::string::npos))
         throw VerbArgumentError("options.terminator must be one key (0-9, *, #, A-D) or \"\" for none");
       collection->terminator = text->empty() ? std::nullopt : std::optional<char>((*text)[0]);
     }
     std::vector<std::filesystem::path> prompt;
     if (const ScriptValue* files = options.field("prompt")) prompt = files_of(*files, state->settings.sounds);
-    for (const auto& [key, value] : options.table() ? options.table()->fields : std::vector<std::pair<std::string, ScriptValue>>{})
-      if (key != "prompt" && key != "max_digits" && key != "first_timeout" && key != "inter_timeout" && key != "terminator")
-        throw VerbArgumentError("unknown option '" + key + "' (prompt, max_digits, first_timeout, inter_timeout, terminator)");
+    for (const auto& [key, value] :
+         options.table() ? options.table()->fields : std::vector<std::pair<std::string, ScriptValue>>{})
+      if (key != "prompt" && key != "max_digits" && key != "first_timeout" && key != "inter_timeout" &&
+          key != "terminator")
+        throw VerbArgumentError("unknown option '" + key +
+                                "' (prompt, max_digits, first_timeout, inter_timeout, terminator)");
     std::string error;
     CallMedia* media = ensure_media(state, call, error);
     if (!media) return call.completion->reject(error);
@@ -426,8 +429,8 @@ VerbSpec collect_verb(std::weak_ptr<MediaState> weak) {
       collection->key(k);
       if (collection->done->done()) return;
     }
-    if (prompt.empty() || !collection->digits.empty()) return collection->wait(
-        collection->digits.empty() ? collection->first_timeout : collection->inter_timeout);
+    if (prompt.empty() || !collection->digits.empty())
+      return collection->wait(collection->digits.empty() ? collection->first_timeout : collection->inter_timeout);
     collection->prompting = true;
     load_clips(state, prompt, media->law(),
                [weak, collection](std::shared_ptr<std::vector<std::uint8_t>> coded, std::string problem) {
@@ -435,8 +438,9 @@ VerbSpec collect_verb(std::weak_ptr<MediaState> weak) {
                  if (collection->done->done() || !collection->prompting) return;
                  if (!state || !problem.empty())
                    return collection->stop([&] { collection->done->reject("file: " + problem); });
-                 play_clip(state, collection->channel, std::move(coded), 1,
-                           [collection] { if (collection->prompting) collection->prompt_ended(); });
+                 play_clip(state, collection->channel, std::move(coded), 1, [collection] {
+                   if (collection->prompting) collection->prompt_ended();
+                 });
                });
   };
   return spec;
@@ -509,7 +513,8 @@ VerbSpec record_verb(std::weak_ptr<MediaState> weak) {
     CallMedia* media = ensure_media(state, call, error);
     if (!media) return call.completion->reject(error);
     const std::uint64_t owner = ++media->sink_owner;  // the stop keys below are this call's
-    auto recording = std::make_shared<Recording>(state->io, media->tap, std::make_shared<Recorder>(media->law(), limits));
+    auto recording =
+        std::make_shared<Recording>(state->io, media->tap, std::make_shared<Recorder>(media->law(), limits));
     recording->loop = &state->host.executor();
     auto done = call.completion;
     // Whatever ends it, the file is written (a caller hanging up ends a voicemail, it does not
@@ -649,7 +654,8 @@ class MediaPlugin final : public Plugin {
     settings_.address = config.get_string("address", "127.0.0.1");
     boost::system::error_code ec;
     asio::ip::make_address(settings_.address, ec);
-    if (ec) throw ConfigError(config.mark(), config.path() + ".address", "'" + settings_.address + "' is not an IP literal");
+    if (ec)
+      throw ConfigError(config.mark(), config.path() + ".address", "'" + settings_.address + "' is not an IP literal");
     if (const ConfigNode* ports = config.find("ports")) {
       settings_.ports.first = static_cast<std::uint16_t>(ports->get_int("first", 20000));
       settings_.ports.last = static_cast<std::uint16_t>(ports->get_int("last", 29999));

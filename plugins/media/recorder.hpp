@@ -42,7 +42,7 @@ class Recorder {
   JitterBuffer buffer_{3};
   std::vector<std::int16_t> samples_;
   bool heard_speech_ = false;
-  std::size_t silent_samples_ = 0;  // at the end of samples_
+  std::size_t silent_samples_ = 0;    // at the end of samples_
   std::size_t packet_samples_ = 160;  // G.711: one sample per byte; phones use 10-60 ms packets
 };
 

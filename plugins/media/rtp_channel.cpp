@@ -86,8 +86,7 @@ void RtpChannel::accept(std::size_t size) {
     ++stats_.malformed;
     return;
   }
-  if (std::find(accepted_types_.begin(), accepted_types_.end(), packet.header.payload_type) ==
-      accepted_types_.end()) {
+  if (std::find(accepted_types_.begin(), accepted_types_.end(), packet.header.payload_type) == accepted_types_.end()) {
     ++stats_.wrong_payload;
     return;
   }

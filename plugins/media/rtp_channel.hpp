@@ -36,7 +36,7 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
   struct Stats {
     std::atomic<std::uint64_t> received{0};
     std::atomic<std::uint64_t> sent{0};
-    std::atomic<std::uint64_t> malformed{0};     ///< not RTP we accept (see RtpProblem)
+    std::atomic<std::uint64_t> malformed{0};      ///< not RTP we accept (see RtpProblem)
     std::atomic<std::uint64_t> wrong_payload{0};  ///< a payload type not negotiated
     std::atomic<std::uint64_t> wrong_ssrc{0};     ///< another sender while ours is active
     std::atomic<std::uint64_t> wrong_source{0};   ///< from another address than the one latched
@@ -74,8 +74,8 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
   void receive();
   void accept(std::size_t size);
   void send_frame(std::span<const std::uint8_t> payload, std::uint32_t samples);
-  void tick(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds interval,
-            std::uint32_t samples, std::shared_ptr<FrameSource> source, std::uint64_t run);
+  void tick(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds interval, std::uint32_t samples,
+            std::shared_ptr<FrameSource> source, std::uint64_t run);
 
   std::shared_ptr<void> owner_;  // first member: destroyed last, after the socket and timers
   asio::io_context& io_;

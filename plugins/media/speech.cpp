@@ -35,8 +35,8 @@ std::vector<std::int16_t> synthesize(const std::string& text, const std::string&
     throw std::runtime_error("speech: espeak-ng has no voice for language '" + language + "'");
   std::vector<float> samples;
   collecting = &samples;
-  const espeak_ERROR result = espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8,
-                                           nullptr, nullptr);
+  const espeak_ERROR result =
+      espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, nullptr);
   collecting = nullptr;
   if (result != EE_OK) throw std::runtime_error("speech: espeak-ng could not speak the text");
   return to_pcm16(resample(std::move(samples), static_cast<unsigned>(espeak_rate), rate));

@@ -42,9 +42,8 @@ std::string known_tone_countries() {
 }
 
 std::vector<std::int16_t> tone_samples(const ToneCadence& c, std::chrono::milliseconds duration) {
-  tone_gen_descriptor_t* descriptor =
-      tone_gen_descriptor_init(nullptr, c.frequency1, -13, c.frequency2, c.frequency2 ? -13 : 0, c.on1_ms, c.off1_ms,
-                               c.on2_ms, c.off2_ms, 1);
+  tone_gen_descriptor_t* descriptor = tone_gen_descriptor_init(
+      nullptr, c.frequency1, -13, c.frequency2, c.frequency2 ? -13 : 0, c.on1_ms, c.off1_ms, c.on2_ms, c.off2_ms, 1);
   tone_gen_state_t* generator = descriptor ? tone_gen_init(nullptr, descriptor) : nullptr;
   std::vector<std::int16_t> samples(static_cast<std::size_t>(duration.count()) * 8);
   if (generator) {

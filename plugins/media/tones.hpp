@@ -12,8 +12,8 @@
 namespace junction::media {
 
 struct ToneCadence {
-  int frequency1 = 0;  ///< Hz
-  int frequency2 = 0;  ///< Hz, 0 for a single frequency
+  int frequency1 = 0;                                    ///< Hz
+  int frequency2 = 0;                                    ///< Hz, 0 for a single frequency
   int on1_ms = 0, off1_ms = 0, on2_ms = 0, off2_ms = 0;  ///< one cycle, repeated
 };
 

@@ -67,13 +67,15 @@ TEST(AudioSdpTest, OffersWeCannotUseSayWhy) {
   std::string error;
   EXPECT_FALSE(parse_audio_offer("garbage", error));
   EXPECT_NE(error.find("unparsable SDP"), std::string::npos) << error;
-  EXPECT_FALSE(parse_audio_offer("v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\n"
-                                 "m=video 5000 RTP/AVP 31\r\n",
-                                 error));
+  EXPECT_FALSE(
+      parse_audio_offer("v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\n"
+                        "m=video 5000 RTP/AVP 31\r\n",
+                        error));
   EXPECT_EQ(error, "no audio stream");
-  EXPECT_FALSE(parse_audio_offer("v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\n"
-                                 "m=audio 0 RTP/AVP 0\r\n",
-                                 error));
+  EXPECT_FALSE(
+      parse_audio_offer("v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\n"
+                        "m=audio 0 RTP/AVP 0\r\n",
+                        error));
   EXPECT_EQ(error, "the audio stream is declined (port 0)");
   EXPECT_FALSE(parse_audio_offer("v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n", error));
   EXPECT_EQ(error, "unparsable SDP: No c= on either session level or all mediums") << "sofia checks it";

@@ -33,7 +33,8 @@ TEST(JitterBufferTest, HoldsDepthFramesThenPlaysInOrder) {
 
 TEST(JitterBufferTest, ReorderedFramesComeOutInOrder) {
   JitterBuffer buffer(3);
-  for (std::uint16_t seq : {10, 12, 11, 14, 13}) EXPECT_EQ(buffer.put(seq, seq * 160u, kAudio), JitterBuffer::Put::stored);
+  for (std::uint16_t seq : {10, 12, 11, 14, 13})
+    EXPECT_EQ(buffer.put(seq, seq * 160u, kAudio), JitterBuffer::Put::stored);
   EXPECT_EQ(play(buffer, 5), (std::vector<int>{10, 11, 12, 13, 14}));
 }
 

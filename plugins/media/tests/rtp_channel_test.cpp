@@ -106,9 +106,9 @@ TEST_F(RtpChannelTest, OnlyWellFormedPacketsOfTheNegotiatedTypeAndSenderGetThrou
   channel->set_remote({asio::ip::make_address("127.0.0.1"), phone.port()}, 0, {0, 101});
   channel->start();
   phone.send_to(channel->port(), rtp(0, 1, 0xaaaa));
-  phone.send_to(channel->port(), {0x80, 0, 1});                // too short
-  phone.send_to(channel->port(), rtp(18, 2, 0xaaaa));          // G.729: not negotiated
-  phone.send_to(channel->port(), rtp(0, 2, 0xbbbb));           // another sender while ours talks
+  phone.send_to(channel->port(), {0x80, 0, 1});        // too short
+  phone.send_to(channel->port(), rtp(18, 2, 0xaaaa));  // G.729: not negotiated
+  phone.send_to(channel->port(), rtp(0, 2, 0xbbbb));   // another sender while ours talks
   phone.send_to(channel->port(), rtp(0, 3, 0xaaaa));
   auto received = done.get_future();
   ASSERT_EQ(received.wait_for(5s), std::future_status::ready);

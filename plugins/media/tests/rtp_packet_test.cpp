@@ -32,10 +32,10 @@ TEST(RtpPacketTest, HeaderFieldsAndPayloadAreRead) {
 
 TEST(RtpPacketTest, CsrcListExtensionAndPaddingAreSkipped) {
   // 2 CSRCs, an extension of one word, 2 payload bytes, 3 bytes of padding.
-  std::vector<std::uint8_t> extra = {0, 0, 0, 1, 0, 0, 0, 2,  // CSRCs
+  std::vector<std::uint8_t> extra = {0,    0,    0, 1, 0, 0, 0, 2,  // CSRCs
                                      0xbe, 0xde, 0, 1, 9, 9, 9, 9,  // extension header + 1 word
-                                     7, 8,                          // payload
-                                     0, 0, 3};                      // padding, count last
+                                     7,    8,                       // payload
+                                     0,    0,    3};                // padding, count last
   const auto data = packet(0x80 | 0x20 | 0x10 | 2, 0, extra);
   RtpPacket out;
   ASSERT_EQ(parse_rtp(data, out), RtpProblem::none);

@@ -64,8 +64,7 @@ int bye_response_callback(SipDialog* dialog, nta_outgoing_t* orq, const sip_t* s
 
 }  // namespace
 
-CallSignalling::CallSignalling(su_root_t* root, nta_agent_t* agent, std::vector<ListenAddress> listen,
-                               Events events)
+CallSignalling::CallSignalling(su_root_t* root, nta_agent_t* agent, std::vector<ListenAddress> listen, Events events)
     : root_(root), agent_(agent), listen_(std::move(listen)), events_(std::move(events)) {}
 
 CallSignalling::~CallSignalling() {
@@ -90,7 +89,7 @@ void CallSignalling::post(SipDialog& dialog, LegEvent event) {
 }
 
 std::string CallSignalling::contact_for(const std::string& transport, const std::string& request_host,
-                                       const std::string& user) const {
+                                        const std::string& user) const {
   const ListenAddress* chosen = nullptr;
   for (const ListenAddress& listen : listen_)
     if (listen.transport == transport) chosen = chosen ? chosen : &listen;
@@ -210,9 +209,8 @@ void CallSignalling::reject(const std::shared_ptr<SipDialog>& dialog, int cause)
 
 void CallSignalling::redirect(const std::shared_ptr<SipDialog>& dialog, const std::string& destination) {
   if (!live(*dialog) || !dialog->invite || dialog->phase != SipDialog::Phase::early) return;
-  const std::string uri = destination.find(':') != std::string::npos
-                              ? destination
-                              : "sip:" + destination + "@" + dialog->domain;
+  const std::string uri =
+      destination.find(':') != std::string::npos ? destination : "sip:" + destination + "@" + dialog->domain;
   const std::string contact = "<" + uri + ">";
   nta_incoming_treply(dialog->invite, SIP_302_MOVED_TEMPORARILY, SIPTAG_CONTACT_STR(contact.c_str()), TAG_END());
   end(*dialog);
@@ -246,9 +244,8 @@ void CallSignalling::originate(const std::shared_ptr<SipDialog>& dialog, const O
                    invite.request_uri.find("transport=tcp") != std::string::npos;
   dialog->contact = contact_for(tcp ? "tcp" : "udp", "");
   const std::string call_id = random_call_id();
-  dialog->handle =
-      nta_leg_tcreate(agent_, dialog_request_callback, dialog.get(), SIPTAG_FROM_STR(invite.from.c_str()),
-                      SIPTAG_TO_STR(invite.to.c_str()), SIPTAG_CALL_ID_STR(call_id.c_str()), TAG_END());
+  dialog->handle = nta_leg_tcreate(agent_, dialog_request_callback, dialog.get(), SIPTAG_FROM_STR(invite.from.c_str()),
+                                   SIPTAG_TO_STR(invite.to.c_str()), SIPTAG_CALL_ID_STR(call_id.c_str()), TAG_END());
   if (dialog->handle) nta_leg_tag(dialog->handle, nullptr);
   if (!dialog->handle || !send_invite(*dialog, nullptr)) {
     post(*dialog, LegEvent::hung_up(cause::temporary_failure, "cannot send INVITE to " + invite.request_uri));
@@ -425,11 +422,11 @@ void CallSignalling::update_session(const std::shared_ptr<SipDialog>& dialog, co
     post(*dialog, LegEvent::session_answer({}, cause::temporary_failure));
     return;
   }
-  dialog->offer_out = nta_outgoing_tcreate(
-      dialog->handle, offer_response_callback, dialog.get(),
-      dialog->route.empty() ? nullptr : URL_STRING_MAKE(dialog->route.c_str()), SIP_METHOD_INVITE, nullptr,
-      SIPTAG_CONTACT_STR(dialog->contact.c_str()), SIPTAG_CONTENT_TYPE_STR(offer.content_type.c_str()),
-      SIPTAG_PAYLOAD_STR(offer.body.c_str()), TAG_END());
+  dialog->offer_out = nta_outgoing_tcreate(dialog->handle, offer_response_callback, dialog.get(),
+                                           dialog->route.empty() ? nullptr : URL_STRING_MAKE(dialog->route.c_str()),
+                                           SIP_METHOD_INVITE, nullptr, SIPTAG_CONTACT_STR(dialog->contact.c_str()),
+                                           SIPTAG_CONTENT_TYPE_STR(offer.content_type.c_str()),
+                                           SIPTAG_PAYLOAD_STR(offer.body.c_str()), TAG_END());
   if (!dialog->offer_out) post(*dialog, LegEvent::session_answer({}, cause::temporary_failure));
 }
 
@@ -464,8 +461,8 @@ void CallSignalling::answer_session(const std::shared_ptr<SipDialog>& dialog, co
     nta_incoming_treply(dialog->offer_in, status.code, status.phrase, TAG_END());
   } else {
     nta_incoming_treply(dialog->offer_in, SIP_200_OK, SIPTAG_CONTACT_STR(dialog->contact.c_str()),
-                        SIPTAG_CONTENT_TYPE_STR(answer.content_type.c_str()),
-                        SIPTAG_PAYLOAD_STR(answer.body.c_str()), TAG_END());
+                        SIPTAG_CONTENT_TYPE_STR(answer.content_type.c_str()), SIPTAG_PAYLOAD_STR(answer.body.c_str()),
+                        TAG_END());
   }
   // nta keeps retransmitting the answer and absorbs the ACK after this.
   nta_incoming_destroy(std::exchange(dialog->offer_in, nullptr));

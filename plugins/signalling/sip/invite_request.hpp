@@ -20,7 +20,7 @@ struct InviteRequest {
   std::string received;  ///< "udp:198.51.100.7:40612"
   int source_port = 0;
   std::string contact;  ///< the Contact URI, where the caller takes in-dialog requests
-  Headers headers;       ///< a few informative ones (User-Agent, ...), for scripts
+  Headers headers;      ///< a few informative ones (User-Agent, ...), for scripts
   SessionDescription offer;
   std::optional<DigestCredentials> credentials;  ///< from Proxy-Authorization
 };

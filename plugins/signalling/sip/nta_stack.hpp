@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "call_signalling.hpp"
-#include "trunk_link.hpp"
 #include "registration_handler.hpp"
 #include "sip_settings.hpp"
+#include "trunk_link.hpp"
 
 struct su_root_s;
 struct nta_agent_s;

@@ -60,7 +60,8 @@ AuthDecision RequestAuthenticator::check(std::string_view user_name,
       AuthDecision decision;
       decision.status = 400;
       decision.reason = "Bad Request";
-      decision.detail = method == "REGISTER" ? "malformed Authorization header" : "malformed Proxy-Authorization header";
+      decision.detail =
+          method == "REGISTER" ? "malformed Authorization header" : "malformed Proxy-Authorization header";
       return decision;
     }
   }

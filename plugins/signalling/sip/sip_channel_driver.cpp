@@ -1,8 +1,8 @@
 #include "sip_channel_driver.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <string_view>
 
@@ -65,10 +65,12 @@ SipChannelDriver::SipChannelDriver(CallEngine& engine, LocationService& location
       logger_(logger),
       to_sofia_(std::move(to_sofia)),
       keep_alive_(std::move(keep_alive)),
-      calls_accepted_(metrics.counter("junction_sip_invite_total", "Initial INVITEs by outcome", {{"outcome", "accepted"}})),
+      calls_accepted_(
+          metrics.counter("junction_sip_invite_total", "Initial INVITEs by outcome", {{"outcome", "accepted"}})),
       calls_challenged_(
           metrics.counter("junction_sip_invite_total", "Initial INVITEs by outcome", {{"outcome", "challenged"}})),
-      calls_refused_(metrics.counter("junction_sip_invite_total", "Initial INVITEs by outcome", {{"outcome", "refused"}})) {}
+      calls_refused_(
+          metrics.counter("junction_sip_invite_total", "Initial INVITEs by outcome", {{"outcome", "refused"}})) {}
 
 void SipChannelDriver::on_incoming(const std::shared_ptr<SipDialog>& dialog, InviteRequest request) {
   if (!dialable(request.request_user)) {
@@ -96,7 +98,8 @@ void SipChannelDriver::on_incoming(const std::shared_ptr<SipDialog>& dialog, Inv
       logger_.warn("INVITE from " + request.from_user + " (" + request.received + ") to " + request.request_user +
                    ": " + std::to_string(status) + " " + auth.detail);
     }
-    to_sofia_([dialog, status, reason, headers](CallSignalling& calls) { calls.refuse(dialog, status, reason, headers); });
+    to_sofia_(
+        [dialog, status, reason, headers](CallSignalling& calls) { calls.refuse(dialog, status, reason, headers); });
     return;
   }
   calls_accepted_.add();
@@ -150,8 +153,8 @@ void SipChannelDriver::on_event(const std::shared_ptr<SipDialog>& dialog, LegEve
   if (leg == 0 || !legs_.count(leg) || legs_.at(leg) != dialog) return;  // the engine is done with it
   if (auto trunk_call = trunk_calls_.find(leg); trunk_call != trunk_calls_.end()) {
     if (event.type == LegEventType::hung_up && worth_another_trunk(event)) {
-      logger_.warn("trunk call to " + trunk_call->second.number + " via " + trunk_call->second.tried +
-                   " failed (" + event.reason + ")" + (trunk_call->second.remaining.empty() ? "" : "; next trunk"));
+      logger_.warn("trunk call to " + trunk_call->second.number + " via " + trunk_call->second.tried + " failed (" +
+                   event.reason + ")" + (trunk_call->second.remaining.empty() ? "" : "; next trunk"));
       if (try_next_trunk(leg)) return;
     }
     // Once it rings (early media may be playing to the caller) or answers, this trunk has the call.
@@ -207,8 +210,8 @@ void SipChannelDriver::originate(LegId leg, const OriginateRequest& request) {
   else if (!starts_with_scheme(uri, "sip:") && !starts_with_scheme(uri, "sips:"))
     problem = "only sip: and sips: URIs can be called: '" + request.destination + "'";
   else if (!valid_user_part(request.caller.number) || !valid_user_part(request.callee.number))
-    problem = "caller '" + request.caller.number + "' or callee '" + request.callee.number +
-              "' cannot be a SIP user part";
+    problem =
+        "caller '" + request.caller.number + "' or callee '" + request.callee.number + "' cannot be a SIP user part";
   if (!problem.empty()) {
     engine_.leg_event(leg, LegEvent::hung_up(cause::invalid_number_format, problem));
     return;
@@ -233,9 +236,9 @@ void SipChannelDriver::originate_trunk(LegId leg, const OriginateRequest& reques
   const std::string selection = request.destination.substr(0, slash);
   const std::string number = slash == std::string::npos ? "" : request.destination.substr(slash + 1);
   if (!valid_user_part(number) || !valid_user_part(request.caller.number)) {
-    engine_.leg_event(leg, LegEvent::hung_up(cause::invalid_number_format,
-                                             "trunk target must be trunk/<trunks>/<number>, got trunk/" +
-                                                 request.destination));
+    engine_.leg_event(
+        leg, LegEvent::hung_up(cause::invalid_number_format,
+                               "trunk target must be trunk/<trunks>/<number>, got trunk/" + request.destination));
     return;
   }
   std::string error;

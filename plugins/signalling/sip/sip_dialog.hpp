@@ -37,22 +37,22 @@ struct SipDialog {
   CallSignalling* owner = nullptr;
   bool inbound = false;
   Phase phase = Phase::early;
-  bool cancelled = false;                ///< outbound: CANCEL sent; a racing 200 is ended with BYE
-  int bye_cause = 0;                     ///< inbound: hang up once our 200 is ACKed (RFC 3261 15)
-  nta_leg_s* handle = nullptr;           ///< the nta dialog
-  nta_incoming_s* invite = nullptr;      ///< inbound INVITE, until its ACK (2xx) or its final (others)
-  nta_outgoing_s* request = nullptr;     ///< outbound INVITE, until its final
-  nta_incoming_s* offer_in = nullptr;    ///< the far end's re-INVITE, waiting for our answer
-  nta_outgoing_s* offer_out = nullptr;   ///< our re-INVITE
-  nta_outgoing_s* bye = nullptr;         ///< our BYE
-  std::string route;                     ///< next hop of requests we send ("" = by the Request-URI)
-  std::string contact;                   ///< our Contact in this dialog
-  std::string domain;                    ///< inbound: the host the caller addressed (for redirects)
-  SessionDescription offer;              ///< inbound: the caller's offer
+  bool cancelled = false;                          ///< outbound: CANCEL sent; a racing 200 is ended with BYE
+  int bye_cause = 0;                               ///< inbound: hang up once our 200 is ACKed (RFC 3261 15)
+  nta_leg_s* handle = nullptr;                     ///< the nta dialog
+  nta_incoming_s* invite = nullptr;                ///< inbound INVITE, until its ACK (2xx) or its final (others)
+  nta_outgoing_s* request = nullptr;               ///< outbound INVITE, until its final
+  nta_incoming_s* offer_in = nullptr;              ///< the far end's re-INVITE, waiting for our answer
+  nta_outgoing_s* offer_out = nullptr;             ///< our re-INVITE
+  nta_outgoing_s* bye = nullptr;                   ///< our BYE
+  std::string route;                               ///< next hop of requests we send ("" = by the Request-URI)
+  std::string contact;                             ///< our Contact in this dialog
+  std::string domain;                              ///< inbound: the host the caller addressed (for redirects)
+  SessionDescription offer;                        ///< inbound: the caller's offer
   std::shared_ptr<const OutboundInvite> outbound;  ///< outbound: what was asked, to re-send
-  bool responded = false;                ///< outbound: any response arrived (100 included)
+  bool responded = false;                          ///< outbound: any response arrived (100 included)
   std::unique_ptr<SofiaTimer> answer_timer;
-  auth_client_s* auth = nullptr;         ///< outbound: digest state, in `home`
+  auth_client_s* auth = nullptr;  ///< outbound: digest state, in `home`
   su_home_s* home = nullptr;
   int auth_attempts = 0;
 };

@@ -113,8 +113,8 @@ SessionDescription body_of(const sip_s* sip) {
   SessionDescription body;
   if (!sip->sip_payload || !sip->sip_payload->pl_data || sip->sip_payload->pl_len == 0) return body;
   body.body.assign(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
-  body.content_type = sip->sip_content_type && sip->sip_content_type->c_type ? sip->sip_content_type->c_type
-                                                                            : "application/sdp";
+  body.content_type =
+      sip->sip_content_type && sip->sip_content_type->c_type ? sip->sip_content_type->c_type : "application/sdp";
   return body;
 }
 

@@ -11,9 +11,9 @@
 #include "registered_users_routing.hpp"
 #include "registration_handler.hpp"
 #include "sip_channel_driver.hpp"
-#include "trunk_channel_driver.hpp"
 #include "sip_settings.hpp"
 #include "sofia_loop.hpp"
+#include "trunk_channel_driver.hpp"
 
 namespace junction::sip {
 namespace {
@@ -50,7 +50,7 @@ struct SipState {
   RequestAuthenticator request_auth;
   RegistrationHandler registrar;
   SofiaLoop sofia;
-  std::unique_ptr<NtaStack> stack;  // sofia thread only
+  std::unique_ptr<NtaStack> stack;         // sofia thread only
   std::weak_ptr<SipChannelDriver> driver;  // call loop only; owned by the registrar and the engine's legs
   std::atomic<bool> stopped{false};
   Counter& registered;

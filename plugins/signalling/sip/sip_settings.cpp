@@ -30,9 +30,11 @@ ConfigSchema sip_config_schema() {
       {"timers", S::map({
                      {"t1_ms", S::integer(50, 10000).with_default("500").with_doc("RTT estimate (RFC 3261)")},
                      {"t2_ms", S::integer(500, 60000).with_default("4000")},
-                     {"t4_ms", S::integer(500, 60000).with_default("5000")
+                     {"t4_ms", S::integer(500, 60000)
+                                   .with_default("5000")
                                    .with_doc("how long finished transactions absorb retransmissions (timers I, K)")},
-                     {"transaction_timeout_ms", S::integer(2000, 300000).with_default("32000")
+                     {"transaction_timeout_ms", S::integer(2000, 300000)
+                                                    .with_default("32000")
                                                     .with_doc("T1×64: timers B, F, H, J and the hold of an answered "
                                                               "outbound INVITE")},
                  })},

@@ -43,8 +43,7 @@ std::string status_text(const sip_t* sip, int status) {
 }
 }  // namespace
 
-TrunkLink::TrunkLink(su_root_s* root, nta_agent_s* agent, TrunkSettings settings, std::string contact,
-                     Reporter report)
+TrunkLink::TrunkLink(su_root_s* root, nta_agent_s* agent, TrunkSettings settings, std::string contact, Reporter report)
     : settings_(std::move(settings)),
       contact_(std::move(contact)),
       report_(std::move(report)),
@@ -59,15 +58,15 @@ TrunkLink::TrunkLink(su_root_s* root, nta_agent_s* agent, TrunkSettings settings
   if (!home_) throw std::runtime_error("sip: out of memory for trunk " + settings_.name);
   status_.name = settings_.name;
   status_.registration = settings_.registers ? "registering" : "off";
-  const std::string aor = "<sip:" + (settings_.username.empty() ? std::string("junction") : settings_.username) +
-                          "@" + settings_.domain + ">";
+  const std::string aor = "<sip:" + (settings_.username.empty() ? std::string("junction") : settings_.username) + "@" +
+                          settings_.domain + ">";
   const std::string domain = "<sip:" + settings_.domain + ">";
   // One Call-ID for every REGISTER of this trunk (RFC 3261 10.2.4: refreshes keep it).
   const std::string register_call_id = random_call_id(), options_call_id = random_call_id();
   register_leg_ = nta_leg_tcreate(agent_, nullptr, nullptr, SIPTAG_FROM_STR(aor.c_str()), SIPTAG_TO_STR(aor.c_str()),
                                   SIPTAG_CALL_ID_STR(register_call_id.c_str()), TAG_END());
-  options_leg_ = nta_leg_tcreate(agent_, nullptr, nullptr, SIPTAG_FROM_STR(aor.c_str()),
-                                 SIPTAG_TO_STR(domain.c_str()), SIPTAG_CALL_ID_STR(options_call_id.c_str()), TAG_END());
+  options_leg_ = nta_leg_tcreate(agent_, nullptr, nullptr, SIPTAG_FROM_STR(aor.c_str()), SIPTAG_TO_STR(domain.c_str()),
+                                 SIPTAG_CALL_ID_STR(options_call_id.c_str()), TAG_END());
   if (!register_leg_ || !options_leg_) {
     if (register_leg_) nta_leg_destroy(register_leg_);
     if (options_leg_) nta_leg_destroy(options_leg_);
@@ -103,8 +102,7 @@ void TrunkLink::start() {
 }
 
 void TrunkLink::publish(const std::string& detail) {
-  status_.usable = status_.reachable && status_.registration != "auth_failed" &&
-                   status_.registration != "unreachable";
+  status_.usable = status_.reachable && status_.registration != "auth_failed" && status_.registration != "unreachable";
   report_(status_, detail);
 }
 
@@ -157,7 +155,7 @@ int TrunkLink::on_register_response(nta_outgoing_t* orq, const void* response) {
     backoff_ = settings_.retry_min;
     // Refresh well before expiry: at 80 % of the granted time, at least 5 s before it.
     const auto refresh = std::max<std::chrono::seconds>(std::chrono::seconds(1),
-                                                         std::min(granted * 4 / 5, granted - std::chrono::seconds(5)));
+                                                        std::min(granted * 4 / 5, granted - std::chrono::seconds(5)));
     register_timer_.set(refresh, [this] { send_register(nullptr); });
     const bool changed = status_.registration != "registered";
     status_.registration = "registered";
@@ -205,9 +203,8 @@ void TrunkLink::registration_failed(const std::string& state, const std::string&
 
 void TrunkLink::send_options() {
   const std::string proxy = proxy_url();
-  options_request_ =
-      nta_outgoing_tcreate(options_leg_, options_callback, this, URL_STRING_MAKE(proxy.c_str()), SIP_METHOD_OPTIONS,
-                           URL_STRING_MAKE(proxy.c_str()), TAG_END());
+  options_request_ = nta_outgoing_tcreate(options_leg_, options_callback, this, URL_STRING_MAKE(proxy.c_str()),
+                                          SIP_METHOD_OPTIONS, URL_STRING_MAKE(proxy.c_str()), TAG_END());
   if (!options_request_) return keepalive_result(false, "cannot send OPTIONS to " + proxy);
   options_deadline_.set(options_deadline(), [this] {
     if (!options_request_) return;
@@ -231,7 +228,8 @@ int TrunkLink::on_options_response(nta_outgoing_t* orq, const void* response) {
   options_deadline_.cancel();
   // Any answer from the far end shows it is there, except an overload (5xx) or a timeout.
   const bool internal = !sip || nta_sip_is_internal(sip);
-  keepalive_result(!internal && status < 500, internal ? "no answer to OPTIONS" : "OPTIONS " + status_text(sip, status));
+  keepalive_result(!internal && status < 500,
+                   internal ? "no answer to OPTIONS" : "OPTIONS " + status_text(sip, status));
   return 0;
 }
 

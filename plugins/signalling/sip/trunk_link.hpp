@@ -52,7 +52,7 @@ class TrunkLink {
   std::string contact_;
   Reporter report_;
   nta_agent_s* agent_;
-  su_home_s* home_;               // the digest client's state, for the trunk's life
+  su_home_s* home_;                    // the digest client's state, for the trunk's life
   su_home_s* attempt_home_ = nullptr;  // one REGISTER attempt's allocations
   nta_leg_s* register_leg_ = nullptr;
   nta_leg_s* options_leg_ = nullptr;

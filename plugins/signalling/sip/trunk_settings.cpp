@@ -22,11 +22,12 @@ ConfigSchema trunk_config_schema() {
       {"keepalive_s", S::integer(0, 3600).with_default("30").with_doc("OPTIONS interval; 0: off")},
       {"failures_to_down", S::integer(1, 100).with_default("2")},
       {"successes_to_up", S::integer(1, 100).with_default("2")},
-      {"setup_timeout_ms", S::integer(500, 120000).with_default("8000")
+      {"setup_timeout_ms", S::integer(500, 120000)
+                               .with_default("8000")
                                .with_doc("no response at all by then: fail over to the next trunk")},
       {"weight", S::integer(0, 1000).with_default("1").with_doc("share of calls among trunks chosen with '|'")},
-      {"match_source_port", S::boolean().with_default("false")
-                                .with_doc("inbound calls must come from the proxy's port too, not just its address")},
+      {"match_source_port", S::boolean().with_default("false").with_doc(
+                                "inbound calls must come from the proxy's port too, not just its address")},
       {"caller_id", S::string().with_doc("From user of outbound calls; default the caller's number")},
       {"dids", S::map_of(S::string()).with_doc("inbound: dialled number -> callee; \"*\" matches any other")},
   });

@@ -20,15 +20,15 @@ struct TrunkSettings {
   std::string auth_username;  ///< digest user when it differs from username
   bool registers = false;
   std::chrono::seconds register_expires{600};
-  std::chrono::seconds retry_min{5};    ///< first retry after a failed registration ...
-  std::chrono::seconds retry_max{300};  ///< ... doubling up to this, with jitter, forever
-  std::chrono::seconds keepalive{30};   ///< OPTIONS interval; 0: no keepalive
-  int failures_to_down = 2;             ///< consecutive keepalive failures before "down"
-  int successes_to_up = 2;              ///< consecutive successes before "up" again
-  std::chrono::milliseconds setup_timeout{8000};  ///< no answer at all by then: next trunk
-  int weight = 1;                                 ///< share among trunks chosen with '|'
-  bool match_source_port = false;  ///< inbound: the source port must be proxy_port too
-  std::string caller_id;           ///< From user of outbound calls; default the caller's number
+  std::chrono::seconds retry_min{5};                      ///< first retry after a failed registration ...
+  std::chrono::seconds retry_max{300};                    ///< ... doubling up to this, with jitter, forever
+  std::chrono::seconds keepalive{30};                     ///< OPTIONS interval; 0: no keepalive
+  int failures_to_down = 2;                               ///< consecutive keepalive failures before "down"
+  int successes_to_up = 2;                                ///< consecutive successes before "up" again
+  std::chrono::milliseconds setup_timeout{8000};          ///< no answer at all by then: next trunk
+  int weight = 1;                                         ///< share among trunks chosen with '|'
+  bool match_source_port = false;                         ///< inbound: the source port must be proxy_port too
+  std::string caller_id;                                  ///< From user of outbound calls; default the caller's number
   std::vector<std::pair<std::string, std::string>> dids;  ///< inbound number -> callee ("*": any)
 };
 

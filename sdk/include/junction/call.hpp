@@ -49,9 +49,9 @@ enum class LegEventType {
 
 struct LegEvent {
   LegEventType type = LegEventType::ringing;
-  int cause = 0;       ///< Q.850 cause for hung_up (see cause.hpp)
-  char digit = 0;      ///< for dtmf: '0'-'9', '*', '#', 'A'-'D'
-  std::string reason;  ///< optional human-readable detail for logs
+  int cause = 0;            ///< Q.850 cause for hung_up (see cause.hpp)
+  char digit = 0;           ///< for dtmf: '0'-'9', '*', '#', 'A'-'D'
+  std::string reason;       ///< optional human-readable detail for logs
   int protocol_status = 0;  ///< hung_up: the signalling's own code (a SIP status), 0 when none came
   /// ringing/progress: early media, answered: the far end's answer, session_*: see there.
   SessionDescription session;

@@ -15,7 +15,7 @@ struct RouteRequest {
   std::string number;  ///< the dialled number
   Party caller;
   Headers headers;
-  std::string call_id;  ///< for logs; empty outside a call
+  std::string call_id;              ///< for logs; empty outside a call
   std::vector<TrunkStatus> trunks;  ///< every trunk's state right now
 };
 

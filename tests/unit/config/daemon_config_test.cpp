@@ -205,10 +205,11 @@ TEST_F(DaemonConfigTest, DuplicateKey) {
 }
 
 TEST_F(DaemonConfigTest, UnknownKeySuggestsASection) {
-  EXPECT_THAT(problems("node:\n  id: j1\nadmn:\n  port: 1\n"),
-              ElementsAre(at(3, 1,
-                             "admn: unknown key 'admn' (did you mean 'admin'? allowed: admin, log, node, open_directory, "
-                             "plugin_directory, plugins, routing, scripts, shutdown, state_directory, users)")));
+  EXPECT_THAT(
+      problems("node:\n  id: j1\nadmn:\n  port: 1\n"),
+      ElementsAre(at(3, 1,
+                     "admn: unknown key 'admn' (did you mean 'admin'? allowed: admin, log, node, open_directory, "
+                     "plugin_directory, plugins, routing, scripts, shutdown, state_directory, users)")));
 }
 
 TEST_F(DaemonConfigTest, MissingRequiredKeys) {

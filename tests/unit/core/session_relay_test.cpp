@@ -99,8 +99,9 @@ class RecordingDriver final : public ChannelDriver {
 };
 
 SessionDescription sdp(const std::string& owner) {
-  return {"application/sdp", "v=0\r\no=" + owner + " 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\n"
-                                                   "t=0 0\r\nm=audio 4000 RTP/AVP 0 8\r\na=sendrecv\r\n"};
+  return {"application/sdp", "v=0\r\no=" + owner +
+                                 " 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\n"
+                                 "t=0 0\r\nm=audio 4000 RTP/AVP 0 8\r\na=sendrecv\r\n"};
 }
 
 void expect_same(const SessionDescription& actual, const SessionDescription& expected, const char* what) {
@@ -338,10 +339,9 @@ TEST_F(SessionRelay, ReofferFromTheCallerIsRelayedAndItsAnswerReturned) {
   EXPECT_TRUE(fake->session_answers[1].session.empty());
   EXPECT_EQ(fake->session_answers[1].cause, 65);
 
-  EXPECT_EQ(fake->calls, (std::vector<std::string>{"update_session " + std::to_string(b),
-                                                   "answer_session " + std::to_string(a),
-                                                   "update_session " + std::to_string(b),
-                                                   "answer_session " + std::to_string(a)}))
+  EXPECT_EQ(fake->calls,
+            (std::vector<std::string>{"update_session " + std::to_string(b), "answer_session " + std::to_string(a),
+                                      "update_session " + std::to_string(b), "answer_session " + std::to_string(a)}))
       << "nothing but the relayed offers and answers";
   EXPECT_EQ(h->engine().active_calls(), 1u) << "a refused re-offer does not end the call";
 }
@@ -677,9 +677,7 @@ TEST(CauseNames, FromNameReturnsZeroForNamesItDoesNotKnow) {
 
 // name() calls every unnamed cause "unknown"; that word must not turn into one of them (2 is
 // unassigned in Q.850), or reject("unknown") would clear the call with it instead of failing.
-TEST(CauseNames, FromNameDoesNotTurnTheWordUnknownIntoACause) {
-  EXPECT_EQ(cause::from_name("unknown"), 0);
-}
+TEST(CauseNames, FromNameDoesNotTurnTheWordUnknownIntoACause) { EXPECT_EQ(cause::from_name("unknown"), 0); }
 
 }  // namespace
 }  // namespace junction

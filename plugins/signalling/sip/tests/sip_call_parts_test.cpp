@@ -183,7 +183,8 @@ TEST(DeclineAllMediaTest, MalformedMediaLinesAreSkipped) {
 }
 
 TEST(DeclineAllMediaTest, AConnectionLineOnlyAtMediaLevelStillGivesOne) {
-  EXPECT_EQ(decline_all_media("v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\nm=audio 4000 RTP/AVP\r\nc=IN IP4 1.2.3.4\r\n"),
+  EXPECT_EQ(decline_all_media(
+                "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\nm=audio 4000 RTP/AVP\r\nc=IN IP4 1.2.3.4\r\n"),
             "v=0\r\no=junction 0 0 IN IP4 0.0.0.0\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 0 RTP/AVP 0\r\n");
   EXPECT_EQ(decline_all_media("v=0\r\nm=audio\r\n"), "") << "no usable media line: no answer";
 }
@@ -351,14 +352,15 @@ class SipChannelDriverTest : public CorePartsTest {
   RecordingLogger logger_;
   std::vector<std::function<void(CallSignalling&)>> commands_;
   TrunkBoard trunks_{trunk_settings(), logger_, metrics_};
-  SipChannelDriver driver_{engine_,
-                           location_,
-                           request_auth_,
-                           trunks_,
-                           logger_,
-                           metrics_,
-                           [this](std::function<void(CallSignalling&)> command) { commands_.push_back(std::move(command)); },
-                           nullptr};
+  SipChannelDriver driver_{
+      engine_,
+      location_,
+      request_auth_,
+      trunks_,
+      logger_,
+      metrics_,
+      [this](std::function<void(CallSignalling&)> command) { commands_.push_back(std::move(command)); },
+      nullptr};
 
   // Two trunks to one provider on this host, and a backup; for the trunk tests.
   static std::vector<TrunkSettings> trunk_settings() {
