@@ -1,0 +1,125 @@
+// play, tone and say: audio the server sends to the caller.
+#include "audio_file.hpp"
+#include "media_state.hpp"
+#include "speech.hpp"
+#include "tones.hpp"
+
+namespace junction::media {
+
+VerbSpec play_verb(std::weak_ptr<MediaState> weak) {
+  VerbSpec spec;
+  spec.name = "play";
+  spec.params = {{"files", ParamType::any, false, "a file name or a list of them"},
+                 {"options", ParamType::table, true, "`loop` (count), `barge_in` (boolean)"}};
+  spec.returns = "`true` when played to the end, `nil, reason` otherwise";
+  spec.doc = "Plays audio files to the caller, answering the media first.";
+  spec.handler = [weak](VerbCall& call) {
+    auto state = weak.lock();
+    if (!state) return call.completion->reject("no_media: the media plugin stopped");
+    const auto paths = files_of(call.args[0], state->settings.sounds);
+    std::int64_t loops = 1;
+    if (const ScriptValue* loop = call.args[1].field("loop")) {
+      if (!loop->integer() || *loop->integer() < 1 || *loop->integer() > 1000)
+        throw VerbArgumentError("options.loop must be an integer from 1 to 1000");
+      loops = *loop->integer();
+    }
+    std::string error;
+    CallMedia* media = ensure_media(state, call, error);
+    if (!media) return call.completion->reject(error);
+    auto channel = media->channel;
+    auto done = call.completion;
+    load_clips(state, paths, media->law(),
+               [weak, channel, done, loops](std::shared_ptr<std::vector<std::uint8_t>> coded, std::string problem) {
+                 auto state = weak.lock();
+                 if (done->done()) return;  // hung up meanwhile
+                 if (!problem.empty() || !state) return done->reject("file: " + problem);
+                 done->on_cancel([channel] { channel->stop_pacing(); });
+                 play_clip(state, channel, std::move(coded), loops, [done] { done->resolve({true}); });
+               });
+  };
+  return spec;
+}
+
+VerbSpec tone_verb(std::weak_ptr<MediaState> weak) {
+  VerbSpec spec;
+  spec.name = "tone";
+  spec.params = {{"name", ParamType::string, false, "ringback, busy or congestion"},
+                 {"options", ParamType::table, true, "`seconds` (default 30), `country` (default the plugin's)"}};
+  spec.returns = "`true` after the time, or `nil, reason`";
+  spec.doc = "Plays a call progress tone of the country to the caller, answering the media first.";
+  spec.handler = [weak](VerbCall& call) {
+    auto state = weak.lock();
+    if (!state) return call.completion->reject("no_media: the media plugin stopped");
+    const std::string& name = *call.args[0].string();
+    std::string country = state->settings.tone_country;
+    if (const ScriptValue* c = call.args[1].field("country")) {
+      if (!c->string()) throw VerbArgumentError("options.country must be a string");
+      country = *c->string();
+    }
+    const auto cadence = tone_cadence(name, country);
+    if (!cadence) {
+      if (!tone_cadence("busy", country))
+        throw VerbArgumentError("unknown country '" + country + "' (" + known_tone_countries() + ")");
+      throw VerbArgumentError("unknown tone '" + name + "' (ringback, busy, congestion)");
+    }
+    const auto seconds = seconds_option(call.args[1], "seconds", 30);
+    std::string error;
+    CallMedia* media = ensure_media(state, call, error);
+    if (!media) return call.completion->reject(error);
+    auto coded = std::make_shared<std::vector<std::uint8_t>>(
+        g711_encode(media->law(), tone_samples(*cadence, std::chrono::seconds(seconds))));
+    auto channel = media->channel;
+    auto done = call.completion;
+    done->on_cancel([channel] { channel->stop_pacing(); });
+    play_clip(state, channel, std::move(coded), 1, [done] { done->resolve({true}); });
+  };
+  return spec;
+}
+
+VerbSpec say_verb(std::weak_ptr<MediaState> weak) {
+  VerbSpec spec;
+  spec.name = "say";
+  spec.params = {{"text", ParamType::string, false, "what to say (up to 2,000 characters)"},
+                 {"options", ParamType::table, true, "`language` (an espeak-ng voice: en, de, fr ...)"}};
+  spec.returns = "`true` when said to the end, `nil, reason` otherwise";
+  spec.doc = "Speaks the text to the caller with text-to-speech, answering the media first.";
+  spec.handler = [weak](VerbCall& call) {
+    auto state = weak.lock();
+    if (!state) return call.completion->reject("no_media: the media plugin stopped");
+    const std::string text = *call.args[0].string();
+    if (text.empty() || text.size() > 2000) throw VerbArgumentError("text must have 1 to 2,000 characters");
+    std::string language = state->settings.language;
+    if (const ScriptValue* l = call.args[1].field("language")) {
+      if (!l->string() || l->string()->empty() || l->string()->size() > 32)
+        throw VerbArgumentError("options.language must be a voice name such as \"en\" or \"de\"");
+      language = *l->string();
+    }
+    std::string error;
+    CallMedia* media = ensure_media(state, call, error);
+    if (!media) return call.completion->reject(error);
+    auto coded = std::make_shared<std::vector<std::uint8_t>>();
+    auto problem = std::make_shared<std::string>();
+    auto channel = media->channel;
+    auto done = call.completion;
+    const G711Law law = media->law();
+    state->host.workers().run(
+        [text, language, law, coded, problem] {
+          try {
+            *coded = g711_encode(law, synthesize(text, language, kRate));
+          } catch (const std::exception& e) {
+            *problem = e.what();
+          }
+        },
+        state->host.executor(),
+        [weak, coded, problem, channel, done] {
+          auto state = weak.lock();
+          if (done->done()) return;
+          if (!state || !problem->empty()) return done->reject(*problem);
+          done->on_cancel([channel] { channel->stop_pacing(); });
+          play_clip(state, channel, coded, 1, [done] { done->resolve({true}); });
+        });
+  };
+  return spec;
+}
+
+}  // namespace junction::media
