@@ -98,22 +98,44 @@ CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall
   return &it->second;
 }
 
-void load_clips(const std::shared_ptr<MediaState>& state, std::vector<std::filesystem::path> paths, G711Law law,
-                std::function<void(std::shared_ptr<std::vector<std::uint8_t>>, std::string)> then) {
+void render_clip(const std::shared_ptr<MediaState>& state, G711Law law,
+                 std::function<std::vector<std::int16_t>()> make_pcm,
+                 std::function<void(std::shared_ptr<std::vector<std::uint8_t>>, std::string)> then) {
   auto coded = std::make_shared<std::vector<std::uint8_t>>();
   auto problem = std::make_shared<std::string>();
   state->host.workers().run(
-      [paths = std::move(paths), law, coded, problem] {
+      [make_pcm = std::move(make_pcm), law, coded, problem] {
         try {
-          for (const auto& path : paths) {
-            const auto bytes = g711_encode(law, load_audio(path, kRate));
-            coded->insert(coded->end(), bytes.begin(), bytes.end());
-          }
+          *coded = g711_encode(law, make_pcm());
         } catch (const std::exception& e) {
           *problem = e.what();
         }
       },
       state->host.executor(), [coded, problem, then = std::move(then)] { then(coded, *problem); });
+}
+
+std::vector<std::int16_t> load_clips(const std::vector<std::filesystem::path>& paths) {
+  std::vector<std::int16_t> pcm;
+  for (const auto& path : paths) {
+    const auto samples = load_audio(path, kRate);
+    pcm.insert(pcm.end(), samples.begin(), samples.end());
+  }
+  return pcm;
+}
+
+void play_to_caller(const std::shared_ptr<MediaState>& state, const VerbCall& call, const CallMedia& media,
+                    std::function<std::vector<std::int16_t>()> make_pcm, std::int64_t loops,
+                    const std::string& problem_prefix) {
+  std::weak_ptr<MediaState> weak = state;
+  render_clip(state, media.law(), std::move(make_pcm),
+              [weak, channel = media.channel, done = call.completion, loops, problem_prefix](
+                  std::shared_ptr<std::vector<std::uint8_t>> coded, std::string problem) {
+                auto state = weak.lock();
+                if (done->done()) return;  // hung up meanwhile
+                if (!problem.empty() || !state) return done->reject(problem_prefix + problem);
+                done->on_cancel([channel] { channel->stop_pacing(); });
+                play_clip(state, channel, std::move(coded), loops, [done] { done->resolve({true}); });
+              });
 }
 
 void play_clip(const std::shared_ptr<MediaState>& state, const std::shared_ptr<RtpChannel>& channel,

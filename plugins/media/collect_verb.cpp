@@ -133,16 +133,17 @@ VerbSpec collect_verb(std::weak_ptr<MediaState> weak) {
     if (prompt.empty() || !collection->digits.empty())
       return collection->wait(collection->digits.empty() ? collection->first_timeout : collection->inter_timeout);
     collection->prompting = true;
-    load_clips(state, prompt, media->law(),
-               [weak, collection](std::shared_ptr<std::vector<std::uint8_t>> coded, std::string problem) {
-                 auto state = weak.lock();
-                 if (collection->done->done() || !collection->prompting) return;
-                 if (!state || !problem.empty())
-                   return collection->stop([&] { collection->done->reject("file: " + problem); });
-                 play_clip(state, collection->channel, std::move(coded), 1, [collection] {
-                   if (collection->prompting) collection->prompt_ended();
-                 });
-               });
+    render_clip(
+        state, media->law(), [prompt] { return load_clips(prompt); },
+        [weak, collection](std::shared_ptr<std::vector<std::uint8_t>> coded, std::string problem) {
+          auto state = weak.lock();
+          if (collection->done->done() || !collection->prompting) return;
+          if (!state || !problem.empty())
+            return collection->stop([&] { collection->done->reject("file: " + problem); });
+          play_clip(state, collection->channel, std::move(coded), 1, [collection] {
+            if (collection->prompting) collection->prompt_ended();
+          });
+        });
   };
   return spec;
 }

@@ -89,10 +89,21 @@ struct MediaState {
 /// Returns nullptr and sets `error` ("no_media: ...") when the call cannot have one.
 CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall& call, std::string& error);
 
-/// Decodes `paths` on a worker, then hands the G.711 bytes (or the problem) to `then` on the
-/// call loop.
-void load_clips(const std::shared_ptr<MediaState>& state, std::vector<std::filesystem::path> paths, G711Law law,
-                std::function<void(std::shared_ptr<std::vector<std::uint8_t>>, std::string)> then);
+/// Runs `make_pcm` (files, speech, tones: blocking work) on a worker and encodes its 8 kHz
+/// samples, then hands the G.711 bytes (or what it threw) to `then` on the call loop.
+void render_clip(const std::shared_ptr<MediaState>& state, G711Law law,
+                 std::function<std::vector<std::int16_t>()> make_pcm,
+                 std::function<void(std::shared_ptr<std::vector<std::uint8_t>>, std::string)> then);
+
+/// The files one after the other, 8 kHz mono. Blocking: for render_clip().
+std::vector<std::int16_t> load_clips(const std::vector<std::filesystem::path>& paths);
+
+/// A verb's audio for the caller: rendered on a worker, then played `loops` times; the verb
+/// resolves with `true` at the end, rejects with `problem_prefix` + what went wrong, and a
+/// hang-up stops the playing.
+void play_to_caller(const std::shared_ptr<MediaState>& state, const VerbCall& call, const CallMedia& media,
+                    std::function<std::vector<std::int16_t>()> make_pcm, std::int64_t loops,
+                    const std::string& problem_prefix);
 
 /// Sends `coded` on the channel in 20 ms frames, `loops` times, then runs `finished` on the
 /// call loop (not when stopped with stop_pacing()).

@@ -28,14 +28,8 @@ VerbSpec play_verb(std::weak_ptr<MediaState> weak) {
     if (!media) return call.completion->reject(error);
     auto channel = media->channel;
     auto done = call.completion;
-    load_clips(state, paths, media->law(),
-               [weak, channel, done, loops](std::shared_ptr<std::vector<std::uint8_t>> coded, std::string problem) {
-                 auto state = weak.lock();
-                 if (done->done()) return;  // hung up meanwhile
-                 if (!problem.empty() || !state) return done->reject("file: " + problem);
-                 done->on_cancel([channel] { channel->stop_pacing(); });
-                 play_clip(state, channel, std::move(coded), loops, [done] { done->resolve({true}); });
-               });
+    play_to_caller(
+        state, call, *media, [paths] { return load_clips(paths); }, loops, "file: ");
   };
   return spec;
 }
@@ -66,12 +60,9 @@ VerbSpec tone_verb(std::weak_ptr<MediaState> weak) {
     std::string error;
     CallMedia* media = ensure_media(state, call, error);
     if (!media) return call.completion->reject(error);
-    auto coded = std::make_shared<std::vector<std::uint8_t>>(
-        g711_encode(media->law(), tone_samples(*cadence, std::chrono::seconds(seconds))));
-    auto channel = media->channel;
-    auto done = call.completion;
-    done->on_cancel([channel] { channel->stop_pacing(); });
-    play_clip(state, channel, std::move(coded), 1, [done] { done->resolve({true}); });
+    play_to_caller(
+        state, call, *media,
+        [cadence = *cadence, seconds] { return tone_samples(cadence, std::chrono::seconds(seconds)); }, 1, "tone: ");
   };
   return spec;
 }
@@ -97,27 +88,8 @@ VerbSpec say_verb(std::weak_ptr<MediaState> weak) {
     std::string error;
     CallMedia* media = ensure_media(state, call, error);
     if (!media) return call.completion->reject(error);
-    auto coded = std::make_shared<std::vector<std::uint8_t>>();
-    auto problem = std::make_shared<std::string>();
-    auto channel = media->channel;
-    auto done = call.completion;
-    const G711Law law = media->law();
-    state->host.workers().run(
-        [text, language, law, coded, problem] {
-          try {
-            *coded = g711_encode(law, synthesize(text, language, kRate));
-          } catch (const std::exception& e) {
-            *problem = e.what();
-          }
-        },
-        state->host.executor(),
-        [weak, coded, problem, channel, done] {
-          auto state = weak.lock();
-          if (done->done()) return;
-          if (!state || !problem->empty()) return done->reject(*problem);
-          done->on_cancel([channel] { channel->stop_pacing(); });
-          play_clip(state, channel, coded, 1, [done] { done->resolve({true}); });
-        });
+    play_to_caller(
+        state, call, *media, [text, language] { return synthesize(text, language, kRate); }, 1, "");
   };
   return spec;
 }
