@@ -101,11 +101,33 @@ void CallEngineImpl::leg_event(LegId leg_id, LegEvent event) {
       break;
     case LegEventType::hung_up:
       leg.state = LegState::ended;
+      if (leg.offer_done) {
+        // The anchor's offer will never be answered; tell it after the leg's own handling.
+        loop_.post([done = std::exchange(leg.offer_done, nullptr), cause = event.cause] {
+          done({}, cause ? cause : cause::normal_clearing);
+        });
+      }
       break;
     case LegEventType::dtmf:
+      if (MediaAnchor* anchor = registry_.media_anchor()) anchor->digit(leg.call_id, leg_id, event.digit);
       break;
     case LegEventType::session_offer:
+      if (MediaAnchor* anchor = registry_.media_anchor()) {
+        leg.pending_offer = event.session;
+        leg.offer_taken = true;
+        if (anchor->take_offer(leg.call_id, leg_id, event.session)) return;
+        if (auto it = legs_.find(leg_id); it != legs_.end()) {
+          it->second.pending_offer = {};
+          it->second.offer_taken = false;
+        }
+      }
+      return relay_session(leg, event);
     case LegEventType::session_answer:
+      if (leg.offer_done) {
+        auto done = std::exchange(leg.offer_done, nullptr);
+        if (!event.session.empty()) leg.remote_session = event.session;
+        return done(event.session, event.cause);
+      }
       return relay_session(leg, event);
   }
   if (leg.inbound) {
@@ -349,6 +371,7 @@ void CallEngineImpl::bridge(const std::string& call_id, LegId b_leg) {
     b->second.driver->bridged(b_leg, a->first);
   });
   logger_.info("bridged with " + b->second.target, context_of(call_id));
+  if (MediaAnchor* anchor = registry_.media_anchor()) anchor->bridged(call_id, a->first, b_leg);
 }
 
 void CallEngineImpl::erase_leg(LegId leg_id) {
@@ -357,8 +380,9 @@ void CallEngineImpl::erase_leg(LegId leg_id) {
   if (auto peer = legs_.find(it->second.peer); it->second.peer && peer != legs_.end()) {
     LegRecord& survivor = peer->second;
     survivor.peer = 0;
-    // An offer the leaving leg was to answer will never be answered by it: refuse it now.
-    if (!survivor.pending_offer.empty()) {
+    // An offer the leaving leg was to answer will never be answered by it: refuse it now
+    // (unless the media anchor took it: the anchor answers it).
+    if (!survivor.pending_offer.empty() && !survivor.offer_taken) {
       survivor.pending_offer = {};
       with_driver([&] { survivor.driver->answer_session(survivor.id, {}, cause::temporary_failure); });
     }
@@ -424,6 +448,31 @@ bool CallEngineImpl::answer_leg(LegId leg, const SessionDescription& session) {
 void CallEngineImpl::when_call_ends(const std::string& call_id, std::function<void()> ended) {
   if (!calls_.count(call_id)) return ended();
   end_watchers_.emplace(call_id, std::move(ended));
+}
+
+LegId CallEngineImpl::peer_of(LegId leg) const {
+  auto it = legs_.find(leg);
+  return it == legs_.end() ? 0 : it->second.peer;
+}
+
+bool CallEngineImpl::offer_session(LegId leg, const SessionDescription& offer,
+                                   std::function<void(const SessionDescription&, int)> done) {
+  auto it = legs_.find(leg);
+  if (it == legs_.end() || it->second.state != LegState::answered || it->second.offer_done) return false;
+  bool sent = false;
+  with_driver([&] { sent = it->second.driver->update_session(leg, offer); });
+  if (sent) it->second.offer_done = std::move(done);
+  return sent;
+}
+
+void CallEngineImpl::answer_offer(LegId leg, const SessionDescription& answer, int cause) {
+  auto it = legs_.find(leg);
+  if (it == legs_.end() || !it->second.offer_taken) return;
+  LegRecord& record = it->second;
+  record.offer_taken = false;
+  if (!answer.empty()) record.remote_session = std::move(record.pending_offer);
+  record.pending_offer = {};
+  with_driver([&] { record.driver->answer_session(leg, answer, answer.empty() ? cause : 0); });
 }
 
 const CallRecord* CallEngineImpl::find_call(const std::string& call_id) const {

@@ -42,6 +42,10 @@ class CallEngineImpl final : public CallEngine {
   SessionDescription remote_session(LegId leg) const override;
   bool answer_leg(LegId leg, const SessionDescription& session) override;
   void when_call_ends(const std::string& call_id, std::function<void()> ended) override;
+  LegId peer_of(LegId leg) const override;
+  bool offer_session(LegId leg, const SessionDescription& offer,
+                     std::function<void(const SessionDescription&, int)> done) override;
+  void answer_offer(LegId leg, const SessionDescription& answer, int cause) override;
 
   // Flow side
   /// The flow of `call_id` is over; remaining legs are cleared with `cause` (0: the engine

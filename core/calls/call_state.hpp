@@ -29,6 +29,9 @@ struct LegRecord {
   /// An offer from this leg's far end that the peer has not answered yet; it becomes
   /// remote_session only when accepted.
   SessionDescription pending_offer;
+  bool offer_taken = false;  ///< pending_offer is the media anchor's to answer
+  /// The media anchor's own offer to this leg waits for its answer here.
+  std::function<void(const SessionDescription&, int)> offer_done;
   /// Receives events of an outbound leg (the dial operation that created it).
   std::function<void(LegId, const LegEvent&)> observer;
 };

@@ -44,6 +44,9 @@ class PluginContext final : public Host, private Registrar {
   void add_trunk_status_source(std::shared_ptr<TrunkStatusSource> source) override {
     services_.registry.add_trunk_source(name_, std::move(source), library_);
   }
+  void set_media_anchor(std::shared_ptr<MediaAnchor> anchor) override {
+    services_.registry.set_media_anchor(name_, std::move(anchor), library_);
+  }
 
   CoreServices& services_;
   std::string name_;

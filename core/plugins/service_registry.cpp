@@ -136,6 +136,14 @@ void ServiceRegistry::add_trunk_source(const std::string& owner, std::shared_ptr
   trunk_sources_.push_back({owner, keep_library_alive(std::move(source), std::move(library))});
 }
 
+void ServiceRegistry::set_media_anchor(const std::string& owner, std::shared_ptr<MediaAnchor> anchor,
+                                       LibraryRef library) {
+  if (!anchor) throw std::invalid_argument("null media anchor");
+  if (media_anchor_.object && media_anchor_.owner != owner)
+    throw std::invalid_argument("the media anchor is already provided by " + media_anchor_.owner);
+  media_anchor_ = {owner, keep_library_alive(std::move(anchor), std::move(library))};
+}
+
 std::vector<TrunkStatus> ServiceRegistry::trunk_status() const {
   std::vector<TrunkStatus> all;
   for (const auto& source : trunk_sources_) {
@@ -147,6 +155,7 @@ std::vector<TrunkStatus> ServiceRegistry::trunk_status() const {
 
 void ServiceRegistry::remove_owner(std::string_view owner) {
   std::erase_if(trunk_sources_, [&](const auto& e) { return e.owner == owner; });
+  if (media_anchor_.owner == owner) media_anchor_ = {};
   std::erase_if(drivers_, [&](const auto& e) { return e.second.owner == owner; });
   std::erase_if(strategies_, [&](const auto& e) { return e.second.owner == owner; });
   for (auto it = verbs_.begin(); it != verbs_.end();) {

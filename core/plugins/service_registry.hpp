@@ -44,6 +44,11 @@ class ServiceRegistry {
   /// Every published trunk's state, in the order the sources were added.
   std::vector<TrunkStatus> trunk_status() const;
 
+  /// Throws std::invalid_argument when another owner's anchor is set.
+  void set_media_anchor(const std::string& owner, std::shared_ptr<MediaAnchor> anchor, LibraryRef library = {});
+  /// The media anchor, or nullptr.
+  MediaAnchor* media_anchor() const { return media_anchor_.object.get(); }
+
   /// Removes everything `owner` registered; reserved verbs it implemented become unimplemented.
   void remove_owner(std::string_view owner);
 
@@ -58,6 +63,7 @@ class ServiceRegistry {
   std::map<std::string, RegisteredVerb, std::less<>> verbs_;
   std::map<std::string, VerbSpec, std::less<>> reserved_;
   std::vector<Owned<TrunkStatusSource>> trunk_sources_;
+  Owned<MediaAnchor> media_anchor_;
 };
 
 }  // namespace junction

@@ -62,11 +62,12 @@ std::vector<std::int16_t> to_pcm16(const std::vector<float>& samples) {
   return out;
 }
 
-void save_wav(const std::filesystem::path& path, const std::vector<std::int16_t>& samples, unsigned rate) {
+void save_wav(const std::filesystem::path& path, const std::vector<std::int16_t>& samples, unsigned rate,
+              unsigned channels) {
   const std::filesystem::path partial = path.string() + ".partial";
   SF_INFO info{};
   info.samplerate = static_cast<int>(rate);
-  info.channels = 1;
+  info.channels = static_cast<int>(channels);
   info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
   SNDFILE* file = sf_open(partial.c_str(), SFM_WRITE, &info);
   if (!file) throw std::runtime_error(path.string() + ": " + sf_strerror(nullptr));

@@ -18,8 +18,9 @@ std::vector<float> resample(std::vector<float> mono, unsigned from, unsigned to)
 /// Float samples to 16-bit, clipped.
 std::vector<std::int16_t> to_pcm16(const std::vector<float>& samples);
 
-/// Writes a 16-bit mono WAV file, completely or not at all (a temporary file renamed into
+/// Writes a 16-bit WAV file (mono, or `channels` interleaved), completely or not at all (a temporary file renamed into
 /// place). Throws std::runtime_error naming the file and the problem.
-void save_wav(const std::filesystem::path& path, const std::vector<std::int16_t>& samples, unsigned rate);
+void save_wav(const std::filesystem::path& path, const std::vector<std::int16_t>& samples, unsigned rate,
+              unsigned channels = 1);
 
 }  // namespace junction::media

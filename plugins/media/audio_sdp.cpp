@@ -91,27 +91,68 @@ std::optional<AudioFormat> choose_format(const AudioOffer& offer, const std::vec
   return std::nullopt;
 }
 
+std::string answer_direction(const std::string& offered) {
+  return offered == "sendonly" ? "recvonly" : offered == "recvonly" ? "sendonly" : offered;
+}
+
+bool is_hold(const AudioOffer& offer) {
+  return offer.direction == "sendonly" || offer.direction == "inactive" || offer.address == "0.0.0.0";
+}
+
+namespace {
+bool is_event(const AudioFormat& format) { return strcasecmp(format.encoding.c_str(), "telephone-event") == 0; }
+
+// The offer's telephone-event at the codec's clock rate (RFC 4733 2.1), if it has one.
+const AudioFormat* event_format(const AudioOffer& offer, const AudioFormat& codec) {
+  for (const AudioFormat& other : offer.formats)
+    if (is_event(other) && other.rate == codec.rate) return &other;
+  return nullptr;
+}
+
+std::string origin_line(const OwnSdp& own) {
+  const std::string family = own.address.find(':') != std::string::npos ? "IP6 " : "IP4 ";
+  return "o=junction " + std::to_string(own.session_id) + " " + std::to_string(own.version) + " IN " + family +
+         own.address;
+}
+}  // namespace
+
+std::string audio_sdp(const OwnSdp& own, const std::vector<AudioFormat>& formats, const std::string& direction) {
+  const std::string family = own.address.find(':') != std::string::npos ? "IP6 " : "IP4 ";
+  std::string types;
+  std::string maps;
+  for (const AudioFormat& format : formats) {
+    const std::string pt = std::to_string(format.payload_type);
+    types += " " + pt;
+    maps += "a=rtpmap:" + pt + " " + format.encoding + "/" + std::to_string(format.rate) + "\r\n";
+    if (is_event(format)) maps += "a=fmtp:" + pt + " 0-16\r\n";
+  }
+  return "v=0\r\n" + origin_line(own) + "\r\ns=junction\r\nc=IN " + family + own.address +
+         "\r\nt=0 0\r\nm=audio " + std::to_string(own.port) + " RTP/AVP" + types + "\r\n" + maps + "a=" + direction +
+         "\r\na=ptime:20\r\n";
+}
+
+std::vector<AudioFormat> offer_formats(const AudioOffer& remote, const std::vector<std::string>& supported) {
+  const auto codec = choose_format(remote, supported);
+  if (!codec) return {};
+  std::vector<AudioFormat> formats{*codec};
+  if (const AudioFormat* events = event_format(remote, *codec)) formats.push_back(*events);
+  return formats;
+}
+
+std::string with_origin(const std::string& sdp, const OwnSdp& own) {
+  const auto start = sdp.find("\no=");
+  if (start == std::string::npos) return sdp;
+  const auto end = sdp.find('\n', start + 1);
+  std::string line_end = (end != std::string::npos && sdp[end - 1] == '\r') ? "\r" : "";
+  return sdp.substr(0, start + 1) + origin_line(own) + line_end +
+         (end == std::string::npos ? "" : sdp.substr(end));
+}
+
 std::string audio_answer(const AudioOffer& offer, const AudioFormat& format, const std::string& address,
                          std::uint16_t port, std::uint64_t session_id) {
-  const bool v6 = address.find(':') != std::string::npos;
-  const std::string family = v6 ? "IP6 " : "IP4 ";
-  std::string formats = std::to_string(format.payload_type);
-  std::string maps = "a=rtpmap:" + std::to_string(format.payload_type) + " " + format.encoding + "/" +
-                     std::to_string(format.rate) + "\r\n";
-  for (const AudioFormat& other : offer.formats)  // the events at the codec's clock rate (RFC 4733 2.1)
-    if (strcasecmp(other.encoding.c_str(), "telephone-event") == 0 && other.rate == format.rate) {
-      formats += " " + std::to_string(other.payload_type);
-      maps += "a=rtpmap:" + std::to_string(other.payload_type) + " telephone-event/" + std::to_string(other.rate) +
-              "\r\na=fmtp:" + std::to_string(other.payload_type) + " 0-16\r\n";
-      break;
-    }
-  const std::string direction = offer.direction == "sendonly"   ? "recvonly"
-                                : offer.direction == "recvonly" ? "sendonly"
-                                                                : offer.direction;
-  const std::string id = std::to_string(session_id);
-  return "v=0\r\no=junction " + id + " " + id + " IN " + family + address + "\r\ns=junction\r\nc=IN " + family +
-         address + "\r\nt=0 0\r\nm=audio " + std::to_string(port) + " RTP/AVP " + formats + "\r\n" + maps +
-         "a=" + direction + "\r\na=ptime:20\r\n";
+  std::vector<AudioFormat> formats{format};
+  if (const AudioFormat* events = event_format(offer, format)) formats.push_back(*events);
+  return audio_sdp({address, port, session_id, session_id}, formats, answer_direction(offer.direction));
 }
 
 }  // namespace junction::media

@@ -30,6 +30,32 @@ std::optional<AudioOffer> parse_audio_offer(const std::string& sdp, std::string&
 /// The first of `supported` (encoding names, in our preference) that the offer has, or nullopt.
 std::optional<AudioFormat> choose_format(const AudioOffer& offer, const std::vector<std::string>& supported);
 
+/// The direction that answers `offered` (sendonly <-> recvonly, the others as they are).
+std::string answer_direction(const std::string& offered);
+
+/// Whether the stream is put on hold: sendonly, inactive, or the older c=0.0.0.0 (RFC 3264 8.4).
+bool is_hold(const AudioOffer& offer);
+
+/// What identifies our side of a stream towards one leg: where we receive and the origin
+/// (o=) we present to that leg, whose version goes up with every SDP we send it (RFC 3264 8).
+struct OwnSdp {
+  std::string address;
+  std::uint16_t port = 0;
+  std::uint64_t session_id = 0;
+  std::uint64_t version = 0;
+};
+
+/// One audio stream of `formats` (codec first, then telephone-event if any), `direction`.
+std::string audio_sdp(const OwnSdp& own, const std::vector<AudioFormat>& formats, const std::string& direction);
+
+/// What we offer a leg whose current session is `remote`: the first of `supported` it has,
+/// plus its telephone-event at that clock rate. Empty when nothing matches.
+std::vector<AudioFormat> offer_formats(const AudioOffer& remote, const std::vector<std::string>& supported);
+
+/// `sdp` (a far end's session) with the origin line replaced by `own`'s: how a session is
+/// passed on to a leg that already knows us as its peer, so that its origin stays ours.
+std::string with_origin(const std::string& sdp, const OwnSdp& own);
+
 /// Our answer: one audio stream at `address`:`port` with `format` (plus the offer's first
 /// telephone-event at the codec's clock rate), direction mirrored (sendonly <-> recvonly).
 std::string audio_answer(const AudioOffer& offer, const AudioFormat& format, const std::string& address,

@@ -6,82 +6,142 @@
 
 namespace junction::media {
 
-CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall& call, std::string& error) {
-  if (auto it = state->calls.find(call.call_id); it != state->calls.end()) return &it->second;
-  CallEngine& engine = state->host.calls();
-  const SessionDescription offer_sdp = engine.remote_session(call.leg);
-  if (offer_sdp.empty()) {
-    error = "no_media: the caller offered no session";
-    return nullptr;
+namespace {
+// Sends to where `remote` says, accepting our codec and its telephone-event from there.
+void aim(Endpoint& endpoint, const AudioOffer& remote) {
+  std::vector<std::uint8_t> accepted;
+  for (const AudioFormat& f : endpoint.formats) accepted.push_back(f.payload_type);
+  boost::system::error_code ec;
+  const auto ip = asio::ip::make_address(remote.address, ec);
+  // 0.0.0.0 (an old-style hold) or a name: nowhere to send until the far end's packets show where.
+  const bool usable = !ec && !ip.is_unspecified();
+  endpoint.channel->set_remote({usable ? ip : asio::ip::address_v4::loopback(), usable ? remote.port : std::uint16_t{0}},
+                               endpoint.format.payload_type, std::move(accepted));
+}
+
+// Media thread: an anchored call's audio on to the other leg, G.711 law converted if needed.
+void relay_audio(MediaTap& tap, const RtpHeader& header, std::span<const std::uint8_t> payload) {
+  if (!tap.relay_to && !tap.stereo) return;
+  std::vector<std::int16_t> pcm;
+  if (tap.stereo || tap.relay_from_law != tap.relay_to_law) pcm = g711_decode(tap.relay_from_law, payload);
+  if (tap.stereo) tap.stereo->feed(tap.side, header.timestamp, pcm, std::chrono::steady_clock::now());
+  if (!tap.relay_to) return;
+  if (tap.relay_from_law == tap.relay_to_law) {
+    tap.relay_to->send_now(payload, static_cast<std::uint32_t>(payload.size()));
+  } else {
+    const auto coded = g711_encode(tap.relay_to_law, pcm);
+    tap.relay_to->send_now(coded, static_cast<std::uint32_t>(coded.size()));
   }
-  const auto offer = parse_audio_offer(offer_sdp.body, error);
+}
+}  // namespace
+
+std::optional<Endpoint> open_endpoint(const std::shared_ptr<MediaState>& state, const std::string& call_id, LegId leg,
+                                      const SessionDescription& remote, bool caller, std::string& error) {
+  if (remote.empty()) {
+    error = "no_media: the far end offered no session";
+    return std::nullopt;
+  }
+  const auto offer = parse_audio_offer(remote.body, error);
   if (!offer) {
     error = "no_media: " + error;
-    return nullptr;
+    return std::nullopt;
   }
-  const auto format = choose_format(*offer, state->settings.codecs);
-  if (!format) {
+  Endpoint endpoint;
+  endpoint.formats = offer_formats(*offer, state->settings.codecs);
+  if (endpoint.formats.empty()) {
     error = "no_media: no common codec";
-    return nullptr;
+    return std::nullopt;
   }
-  std::shared_ptr<RtpChannel> channel;
   try {
-    channel = RtpChannel::open(state->io, state->settings.address, state->settings.ports, &state->clock);
+    endpoint.channel = RtpChannel::open(state->io, state->settings.address, state->settings.ports, &state->clock);
   } catch (const std::exception& e) {
-    state->host.logger().error(e.what(), "call=" + call.call_id);
+    state->host.logger().error(e.what(), "call=" + call_id);
     error = "no_media: no RTP port free";
-    return nullptr;
+    return std::nullopt;
   }
-  std::vector<std::uint8_t> accepted{format->payload_type};
-  int event_type = -1;
-  for (const AudioFormat& f : offer->formats)
-    if (f.encoding == "telephone-event" && f.rate == format->rate && event_type < 0) {  // the one audio_answer names
-      accepted.push_back(f.payload_type);
-      event_type = f.payload_type;
-    }
-  // Key presses, detected on the media thread, go to the call loop.
+  endpoint.leg = leg;
+  endpoint.format = endpoint.formats.front();
+  endpoint.tap = std::make_shared<MediaTap>();
+  const std::uint64_t session_id = state->ids() >> 1;
+  endpoint.own = {state->settings.address, endpoint.channel->port(), session_id, session_id};
+  const int event_type = endpoint.formats.size() > 1 ? endpoint.formats[1].payload_type : -1;
+  // Audio goes to whatever the tap says; key presses, detected on the media thread, go to the
+  // call loop for the caller's collect() or record().
   std::weak_ptr<MediaState> weak_state = state;
   auto detector = std::make_shared<DtmfDetector>();
-  auto tap = std::make_shared<MediaTap>();
-  channel->on_receive([weak_state, detector, tap, event_type, call_id = call.call_id](
-                          const RtpHeader& header, std::span<const std::uint8_t> payload) {
+  endpoint.channel->on_receive([weak_state, detector, tap = endpoint.tap, event_type, caller, call_id](
+                                   const RtpHeader& header, std::span<const std::uint8_t> payload) {
     if (header.payload_type != event_type) {
       if (tap->recorder) tap->recorder->feed(header.sequence, header.timestamp, payload);
+      relay_audio(*tap, header, payload);
       return;
     }
     const auto key = detector->on_packet(header.timestamp, payload);
     auto state = weak_state.lock();
-    if (!key || !state) return;
+    if (!key || !state || !caller) return;
     state->host.executor().post([weak_state, call_id, key = *key] {
-      auto state = weak_state.lock();
-      if (!state) return;
-      auto media = state->calls.find(call_id);
-      if (media == state->calls.end()) return;
-      if (media->second.digit_sink) {
-        auto sink = media->second.digit_sink;  // it may clear itself
-        sink(key);
-      } else if (media->second.typed_ahead.size() < 64) {
-        media->second.typed_ahead += key;
-      }
+      if (auto state = weak_state.lock()) deliver_digit(*state, call_id, key);
     });
   });
-  boost::system::error_code ec;
-  const auto remote_ip = asio::ip::make_address(offer->address, ec);
-  channel->keep_alive(state);  // its io_context, for closures holding the channel past stop()
-  channel->set_remote({ec ? asio::ip::address_v4::loopback() : remote_ip, ec ? std::uint16_t{0} : offer->port},
-                      format->payload_type, accepted);
-  channel->start();
-  const std::string answer = audio_answer(*offer, *format, state->settings.address, channel->port(), state->ids() >> 1);
+  endpoint.channel->keep_alive(state);  // its io_context, for closures holding the channel past stop()
+  aim(endpoint, *offer);
+  endpoint.channel->start();
+  state->channels.add(1);
+  return endpoint;
+}
+
+void close_endpoint(MediaState& state, Endpoint& endpoint) {
+  if (!endpoint.channel) return;
+  const auto& stats = endpoint.channel->stats();
+  state.dropped.add(stats.malformed + stats.wrong_payload + stats.wrong_ssrc);
+  endpoint.channel->close();
+  endpoint.channel.reset();
+  state.channels.add(-1);
+}
+
+bool follow_remote(Endpoint& endpoint, const std::string& sdp, std::string& error) {
+  const auto remote = parse_audio_offer(sdp, error);
+  if (!remote) return false;
+  aim(endpoint, *remote);
+  return true;
+}
+
+void deliver_digit(MediaState& state, const std::string& call_id, char key) {
+  auto media = state.calls.find(call_id);
+  if (media == state.calls.end()) return;
+  if (media->second.digit_sink) {
+    auto sink = media->second.digit_sink;  // it may clear itself
+    sink(key);
+  } else if (media->second.typed_ahead.size() < 64) {
+    media->second.typed_ahead += key;
+  }
+}
+
+void pace_music(MediaState& state, const std::shared_ptr<RtpChannel>& channel, const MusicClass& music, G711Law law) {
+  Counter& sent = state.frames_sent;
+  channel->pace(kFrame, kSamplesPerFrame, [&music, law, &sent]() -> std::optional<std::vector<std::uint8_t>> {
+    const auto frame = music.frame_at(law, std::chrono::steady_clock::now());
+    sent.add();
+    return std::vector<std::uint8_t>(frame.begin(), frame.end());
+  });
+}
+
+CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall& call, std::string& error) {
+  if (auto it = state->calls.find(call.call_id); it != state->calls.end()) return &it->second;
+  CallEngine& engine = state->host.calls();
+  auto endpoint = open_endpoint(state, call.call_id, call.leg, engine.remote_session(call.leg), true, error);
+  if (!endpoint) return nullptr;
+  std::string answer_error;
+  const auto offer = parse_audio_offer(engine.remote_session(call.leg).body, answer_error);
+  const std::string answer = audio_answer(*offer, endpoint->format, endpoint->own.address, endpoint->own.port,
+                                          endpoint->own.session_id);
   if (!engine.answer_leg(call.leg, {"application/sdp", answer})) {
-    channel->close();
+    close_endpoint(*state, *endpoint);
     error = "no_media: the call was answered without media";
     return nullptr;
   }
-  state->channels.add(1);
   CallMedia media;
-  media.tap = tap;
-  media.channel = channel;
-  media.format = *format;
+  static_cast<Endpoint&>(media) = std::move(*endpoint);
   auto [it, inserted] = state->calls.emplace(call.call_id, std::move(media));
   std::weak_ptr<MediaState> weak = state;
   engine.when_call_ends(call.call_id, [weak, call_id = call.call_id] {
@@ -89,11 +149,8 @@ CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall
     if (!state) return;
     auto media = state->calls.find(call_id);
     if (media == state->calls.end()) return;
-    const auto& stats = media->second.channel->stats();
-    state->dropped.add(stats.malformed + stats.wrong_payload + stats.wrong_ssrc);
-    media->second.channel->close();
+    close_endpoint(*state, media->second);
     state->calls.erase(media);
-    state->channels.add(-1);
   });
   return &it->second;
 }

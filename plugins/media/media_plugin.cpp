@@ -1,6 +1,8 @@
-// Plugin "media": the server as the media endpoint of a call's leg, on its own media thread.
-// The verbs (play, tone, say, collect, record) are in their own files; media_state.hpp has what
-// they share. The rest of issue 4 (music on hold, call recording, anchoring bridged calls) follows.
+// Plugin "media": the server as the media endpoint of a call's legs, on its own media thread.
+// The verbs (play, tone, say, collect, record, hold, unhold, record_call) and the media anchor
+// (music on hold for phones, relaying a recorded call) are in their own files; media_state.hpp
+// has what they share.
+#include "audio_file.hpp"
 #include "media_state.hpp"
 
 namespace junction::media {
@@ -19,6 +21,12 @@ ConfigSchema media_config_schema() {
       {"tone_country", S::one_of({"at", "ch", "de", "fr", "nl", "uk", "us"})
                            .with_default("de")
                            .with_doc("whose ringback, busy and congestion tones tone() plays")},
+      {"music_on_hold", S::map_of(S::list(S::string()))
+                            .with_doc("music classes: name -> audio files played in turn (relative ones in "
+                                      "sounds_directory); a built-in tune is the class `default` unless set here")},
+      {"hold_music", S::string().with_default("default").with_doc(
+                         "the class a party hears while the phone it talks to holds it; `none`: holds pass "
+                         "through to the other phone and nobody hears music")},
   });
 }
 
@@ -44,15 +52,21 @@ class MediaPlugin final : public Plugin {
     settings_.sounds = config.get_string("sounds_directory");
     settings_.tone_country = config.get_string("tone_country", "de");
     settings_.language = config.get_string("language", "en");
+    load_music(config);
   }
 
   void start(Host& host) override {
     state_ = std::make_shared<MediaState>(host, settings_);
+    state_->music = music_;
+    host.registrar().set_media_anchor(make_anchor(state_));
     host.registrar().add_script_verb(play_verb(state_));
     host.registrar().add_script_verb(collect_verb(state_));
     host.registrar().add_script_verb(record_verb(state_));
     host.registrar().add_script_verb(tone_verb(state_));
     host.registrar().add_script_verb(say_verb(state_));
+    host.registrar().add_script_verb(hold_verb(state_));
+    host.registrar().add_script_verb(unhold_verb(state_));
+    host.registrar().add_script_verb(record_call_verb(state_));
     host.logger().info("RTP on " + settings_.address + " ports " + std::to_string(settings_.ports.first) + "-" +
                        std::to_string(settings_.ports.last));
   }
@@ -60,7 +74,12 @@ class MediaPlugin final : public Plugin {
   void stop() override {
     if (!state_) return;
     for (auto& [id, media] : state_->calls) media.channel->close();
+    for (auto& [id, call] : state_->anchored) {
+      if (call.a.channel) call.a.channel->close();
+      if (call.b.channel) call.b.channel->close();
+    }
     state_->calls.clear();
+    state_->anchored.clear();
     state_->work.reset();
     state_->io.stop();
     state_->thread.join();
@@ -68,6 +87,36 @@ class MediaPlugin final : public Plugin {
   }
 
  private:
+  // Every class is decoded once, here, so a missing or broken file is a configuration error.
+  void load_music(const ConfigNode& config) {
+    music_.clear();
+    music_["default"] = std::make_shared<const MusicClass>(builtin_hold_music());
+    if (const ConfigNode* classes = config.find("music_on_hold")) {
+      for (const auto& [name, files] : classes->entries()) {
+        std::vector<std::filesystem::path> paths;
+        for (const ConfigNode& file : files.items()) {
+          std::filesystem::path path(file.text());
+          if (path.is_relative() && !settings_.sounds.empty()) path = settings_.sounds / path;
+          paths.push_back(std::move(path));
+        }
+        try {
+          if (paths.empty()) throw std::runtime_error("no files");
+          music_[name] = std::make_shared<const MusicClass>(load_clips(paths));
+        } catch (const std::exception& e) {
+          throw ConfigError(files.mark(), files.path(), std::string("music class '") + name + "': " + e.what());
+        }
+      }
+    }
+    const std::string hold = config.get_string("hold_music", "default");
+    settings_.hold_music = hold == "none" ? "" : hold;
+    if (!settings_.hold_music.empty() && !music_.count(settings_.hold_music)) {
+      const ConfigNode* node = config.find("hold_music");
+      throw ConfigError(node ? node->mark() : config.mark(), config.path() + ".hold_music",
+                        "no music class '" + hold + "' (add it under music_on_hold, or say none)");
+    }
+  }
+
+  MusicLibrary music_;
   MediaSettings settings_;
   std::shared_ptr<MediaState> state_;
 };

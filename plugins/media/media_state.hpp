@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -19,8 +21,10 @@
 #include "g711.hpp"
 #include "junction/junction.hpp"
 #include "media_clock.hpp"
+#include "music_on_hold.hpp"
 #include "recorder.hpp"
 #include "rtp_channel.hpp"
+#include "stereo_recording.hpp"
 
 namespace junction::media {
 
@@ -35,22 +39,70 @@ struct MediaSettings {
   std::filesystem::path sounds;
   std::string tone_country = "de";
   std::string language = "en";
+  std::map<std::string, std::vector<std::filesystem::path>> music_classes;  // besides the built-in "default"
+  std::string hold_music = "default";  // played to a party its peer holds; empty: holds pass through
 };
 
-// What the media thread does with a call's incoming audio. Media thread only.
+// What the media thread does with a leg's incoming audio. Media thread only.
 struct MediaTap {
   std::shared_ptr<Recorder> recorder;  // while record() runs
+  // Relaying to the other leg of an anchored call (transcoded when the laws differ).
+  std::shared_ptr<RtpChannel> relay_to;
+  G711Law relay_from_law = G711Law::ulaw;
+  G711Law relay_to_law = G711Law::ulaw;
+  std::shared_ptr<StereoRecording> stereo;  // record_call(): this leg is `side` of it
+  int side = 0;
 };
 
-// One call's media: the channel that is its caller's media endpoint. Call loop only.
-struct CallMedia {
+// A leg whose media the server terminates: the channel and what we told the leg about it.
+struct Endpoint {
+  LegId leg = 0;
   std::shared_ptr<MediaTap> tap;  // shared with the media thread, which alone touches it
   std::shared_ptr<RtpChannel> channel;
-  AudioFormat format;
+  AudioFormat format;                // the codec both sides send
+  std::vector<AudioFormat> formats;  // what our SDP lists: the codec, then telephone-event
+  OwnSdp own;                        // our address, port and origin towards this leg
+  G711Law law() const { return format.encoding == "PCMA" ? G711Law::alaw : G711Law::ulaw; }
+  /// Our next SDP for the leg (the origin's version goes up).
+  std::string next_sdp(const std::string& direction) {
+    ++own.version;
+    return audio_sdp(own, formats, direction);
+  }
+  /// The far end's next session `sdp` passed on under our origin (version up).
+  std::string pass_on(const std::string& sdp) {
+    ++own.version;
+    return with_origin(sdp, own);
+  }
+};
+
+// One call's media towards its caller, which the verbs use. Call loop only.
+struct CallMedia : Endpoint {
   std::string typed_ahead;               // digits pressed while nobody collected them
   std::function<void(char)> digit_sink;  // the collect() or record() waiting for keys, if any
   std::uint64_t sink_owner = 0;          // which verb call set digit_sink (to clear only its own)
-  G711Law law() const { return format.encoding == "PCMA" ? G711Law::alaw : G711Law::ulaw; }
+};
+
+// A bridged call whose media the server holds on both legs: to play music to one while the
+// other holds it, or to relay (and record) between them. Call loop only.
+struct AnchoredCall {
+  enum class Mode { music, relay };
+  Mode mode = Mode::relay;
+  Endpoint a;  // relay: the caller's leg; music: the leg that holds
+  Endpoint b;  // relay: the callee's leg; music: the leg that is held and hears the music
+  int offers_open = 0;  // our own offers waiting for their answers
+  // An offer from a leg that came while ours was open: answered once ours is settled.
+  LegId waiting_leg = 0;
+  SessionDescription waiting_offer;
+  std::string record_path;  // relay with record_call(): where the stereo WAV goes
+  std::shared_ptr<StereoRecording> recording;
+  Endpoint& of(LegId leg) { return leg == a.leg ? a : b; }
+  Endpoint& other(LegId leg) { return leg == a.leg ? b : a; }
+};
+
+// What record_call() asked for, until the call is bridged.
+struct CallRecordingRequest {
+  std::filesystem::path path;
+  std::chrono::seconds max_length{3600};
 };
 
 struct MediaState {
@@ -69,7 +121,10 @@ struct MediaState {
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work;
   MediaClock clock{io};                              // media thread only
-  std::unordered_map<std::string, CallMedia> calls;  // call loop only
+  std::unordered_map<std::string, CallMedia> calls;        // call loop only
+  std::unordered_map<std::string, AnchoredCall> anchored;  // call loop only
+  std::unordered_map<std::string, CallRecordingRequest> record_when_bridged;  // call loop only
+  MusicLibrary music;  // filled before the first call, read-only after
   std::mt19937_64 ids{std::random_device{}()};
   Gauge& channels;
   Counter& frames_sent;
@@ -88,6 +143,23 @@ struct MediaState {
 /// The caller's media endpoint, answering the call with our own stream if it has none yet.
 /// Returns nullptr and sets `error` ("no_media: ...") when the call cannot have one.
 CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall& call, std::string& error);
+
+/// Opens a channel for `leg` towards the far end's session `remote` (a phone's SDP), choosing
+/// our codec from it. Digits heard on it go to the call's collect()/record() when `caller`.
+/// nullopt with `error` set ("no_media: ...") when that cannot be.
+std::optional<Endpoint> open_endpoint(const std::shared_ptr<MediaState>& state, const std::string& call_id, LegId leg,
+                                      const SessionDescription& remote, bool caller, std::string& error);
+/// Closes an endpoint's channel (counting what it dropped).
+void close_endpoint(MediaState& state, Endpoint& endpoint);
+/// Points an endpoint's channel at the far end `sdp` says (a re-offer or an answer).
+bool follow_remote(Endpoint& endpoint, const std::string& sdp, std::string& error);
+/// A key the caller of `call_id` pressed (RTP event or SIP INFO) for collect()/record().
+void deliver_digit(MediaState& state, const std::string& call_id, char key);
+/// Sends the class's music on `channel` until stop_pacing() or another pace().
+void pace_music(MediaState& state, const std::shared_ptr<RtpChannel>& channel, const MusicClass& music, G711Law law);
+
+/// The engine's media anchor: phones holding each other get music, record_call() relays.
+std::shared_ptr<MediaAnchor> make_anchor(std::weak_ptr<MediaState> state);
 
 /// Runs `make_pcm` (files, speech, tones: blocking work) on a worker and encodes its 8 kHz
 /// samples, then hands the G.711 bytes (or what it threw) to `then` on the call loop.
@@ -122,5 +194,8 @@ VerbSpec tone_verb(std::weak_ptr<MediaState> state);
 VerbSpec say_verb(std::weak_ptr<MediaState> state);
 VerbSpec collect_verb(std::weak_ptr<MediaState> state);
 VerbSpec record_verb(std::weak_ptr<MediaState> state);
+VerbSpec hold_verb(std::weak_ptr<MediaState> state);
+VerbSpec unhold_verb(std::weak_ptr<MediaState> state);
+VerbSpec record_call_verb(std::weak_ptr<MediaState> state);
 
 }  // namespace junction::media

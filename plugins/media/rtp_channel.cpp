@@ -65,6 +65,7 @@ void RtpChannel::close() {
   asio::post(io_, [self = shared_from_this()] {
     self->closed_ = true;
     self->pacer_.cancel();
+    self->receiver_ = nullptr;  // what it holds may hold this channel (relaying between two)
     boost::system::error_code ignored;
     self->socket_.close(ignored);
   });

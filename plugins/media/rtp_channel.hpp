@@ -61,6 +61,10 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
   /// Sends a frame every `interval` from `source` until it runs dry or close(); `samples` per
   /// frame advance the RTP timestamp. Deadlines are absolute, so late wake-ups do not drift.
   void pace(std::chrono::milliseconds interval, std::uint32_t samples, FrameSource source);
+  /// Sends one frame now: media thread only, for relaying what another channel received.
+  void send_now(std::span<const std::uint8_t> payload, std::uint32_t samples) {
+    if (!closed_) send_frame(payload, samples);
+  }
   /// Stops what pace() started (posted to the media thread); the source is not asked again.
   void stop_pacing();
 

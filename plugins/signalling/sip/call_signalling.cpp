@@ -17,6 +17,7 @@ struct SipDialog;
 #include <sofia-sip/su_alloc.h>
 
 #include "cause_mapping.hpp"
+#include "info_dtmf.hpp"
 #include "junction/cause.hpp"
 #include "session_answer.hpp"
 #include "sip_messages.hpp"
@@ -377,7 +378,11 @@ int CallSignalling::on_server_transaction(SipDialog& dialog, nta_incoming_t* irq
       dialog.invite = nullptr;
       nta_incoming_destroy(irq);
       if (dialog.phase == SipDialog::Phase::answered) dialog.phase = SipDialog::Phase::confirmed;
-      if (dialog.bye_cause) send_bye(dialog, dialog.bye_cause);  // a hang-up waited for this ACK
+      if (dialog.bye_cause) {
+        send_bye(dialog, dialog.bye_cause);  // a hang-up waited for this ACK
+      } else if (!dialog.offer_after_ack.empty() && dialog.phase == SipDialog::Phase::confirmed) {
+        send_offer(dialog, std::exchange(dialog.offer_after_ack, {}));  // so did an offer
+      }
       return 0;
     default:
       return 0;
@@ -408,7 +413,13 @@ int CallSignalling::on_dialog_request(SipDialog& dialog, nta_incoming_t* irq, co
       post(dialog, LegEvent::session_offer(std::move(offer)));
       return 0;
     }
-    case sip_method_info:
+    case sip_method_info: {
+      const SessionDescription body = body_of(sip);
+      const InfoDtmfResult dtmf = dtmf_of_info(body.content_type, body.body);
+      if (dtmf.kind == InfoDtmf::malformed) return 400;
+      if (dtmf.kind == InfoDtmf::key) post(dialog, LegEvent::dtmf(dtmf.key));
+      return 200;  // other INFO (no Info-Package, RFC 6086 legacy use) is accepted and ignored
+    }
     case sip_method_options:
       return 200;
     default:
@@ -418,16 +429,27 @@ int CallSignalling::on_dialog_request(SipDialog& dialog, nta_incoming_t* irq, co
 
 void CallSignalling::update_session(const std::shared_ptr<SipDialog>& dialog, const SessionDescription& offer) {
   if (!live(*dialog)) return;
+  const bool awaiting_ack = dialog->phase == SipDialog::Phase::answered && dialog->offer_after_ack.empty();
+  if (awaiting_ack && !dialog->offer_in) {
+    // Our 200 is not ACKed yet: a re-INVITE now could overtake it (RFC 3261 14.1). Send it
+    // once the ACK is in.
+    dialog->offer_after_ack = offer;
+    return;
+  }
   if (dialog->phase != SipDialog::Phase::confirmed || dialog->offer_out || dialog->offer_in) {
     post(*dialog, LegEvent::session_answer({}, cause::temporary_failure));
     return;
   }
-  dialog->offer_out = nta_outgoing_tcreate(dialog->handle, offer_response_callback, dialog.get(),
-                                           dialog->route.empty() ? nullptr : URL_STRING_MAKE(dialog->route.c_str()),
-                                           SIP_METHOD_INVITE, nullptr, SIPTAG_CONTACT_STR(dialog->contact.c_str()),
-                                           SIPTAG_CONTENT_TYPE_STR(offer.content_type.c_str()),
-                                           SIPTAG_PAYLOAD_STR(offer.body.c_str()), TAG_END());
-  if (!dialog->offer_out) post(*dialog, LegEvent::session_answer({}, cause::temporary_failure));
+  send_offer(*dialog, offer);
+}
+
+void CallSignalling::send_offer(SipDialog& dialog, const SessionDescription& offer) {
+  dialog.offer_out = nta_outgoing_tcreate(dialog.handle, offer_response_callback, &dialog,
+                                          dialog.route.empty() ? nullptr : URL_STRING_MAKE(dialog.route.c_str()),
+                                          SIP_METHOD_INVITE, nullptr, SIPTAG_CONTACT_STR(dialog.contact.c_str()),
+                                          SIPTAG_CONTENT_TYPE_STR(offer.content_type.c_str()),
+                                          SIPTAG_PAYLOAD_STR(offer.body.c_str()), TAG_END());
+  if (!dialog.offer_out) post(dialog, LegEvent::session_answer({}, cause::temporary_failure));
 }
 
 int CallSignalling::on_offer_response(SipDialog& dialog, nta_outgoing_t* orq, const void* response) {

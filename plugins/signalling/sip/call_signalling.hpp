@@ -78,6 +78,7 @@ class CallSignalling {
   int on_dialog_request(SipDialog& dialog, nta_incoming_s* irq, const void* sip);
   int on_invite_response(SipDialog& dialog, nta_outgoing_s* orq, const void* sip);
   int on_offer_response(SipDialog& dialog, nta_outgoing_s* orq, const void* sip);
+  void send_offer(SipDialog& dialog, const SessionDescription& offer);
   int on_bye_response(SipDialog& dialog, nta_outgoing_s* orq, const void* sip);
 
  private:

@@ -44,6 +44,7 @@ struct SipDialog {
   nta_outgoing_s* request = nullptr;               ///< outbound INVITE, until its final
   nta_incoming_s* offer_in = nullptr;              ///< the far end's re-INVITE, waiting for our answer
   nta_outgoing_s* offer_out = nullptr;             ///< our re-INVITE
+  SessionDescription offer_after_ack;              ///< our re-INVITE, waiting for the ACK of our 200
   nta_outgoing_s* bye = nullptr;                   ///< our BYE
   std::string route;                               ///< next hop of requests we send ("" = by the Request-URI)
   std::string contact;                             ///< our Contact in this dialog

@@ -12,10 +12,10 @@
 namespace junction {
 
 /// Bumped whenever a type or virtual interface in the SDK changes shape.
-inline constexpr std::uint32_t kSdkAbiVersion = 3;
+inline constexpr std::uint32_t kSdkAbiVersion = 4;
 
 /// Human-readable SDK version (informational; the ABI number is what the host checks).
-inline constexpr std::string_view kSdkVersion = "0.3.0";
+inline constexpr std::string_view kSdkVersion = "0.4.0";
 
 namespace detail {
 constexpr std::uint64_t fnv1a(std::string_view text, std::uint64_t hash = 14695981039346656037ull) {

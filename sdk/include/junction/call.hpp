@@ -175,6 +175,32 @@ class CallEngine {
   virtual bool answer_leg(LegId leg, const SessionDescription& session) = 0;
   /// Runs `ended` once when the call ends (at once if there is no such call).
   virtual void when_call_ends(const std::string& call_id, std::function<void()> ended) = 0;
+  /// The leg bridged with `leg`; 0 when there is none.
+  virtual LegId peer_of(LegId leg) const = 0;
+  /// Offers `offer` to the far end of an established `leg` (SIP re-INVITE) on the plugin's own
+  /// account: the answer goes to `done`, not to the bridged peer (empty with a cause when it
+  /// was refused or the leg ended first). False, and `done` is dropped, when the leg cannot
+  /// take an offer now (unknown, not answered, an offer already open, a driver that cannot).
+  virtual bool offer_session(LegId leg, const SessionDescription& offer,
+                             std::function<void(const SessionDescription& answer, int cause)> done) = 0;
+  /// Answers the offer a MediaAnchor took from `leg`: `answer`, or empty with `cause` to refuse.
+  virtual void answer_offer(LegId leg, const SessionDescription& answer, int cause = 0) = 0;
+};
+
+/// A plugin that can terminate a call's media itself (the media plugin), registered with
+/// Registrar::set_media_anchor. The engine consults it on the call loop, so that re-offers,
+/// bridging and digits from the signalling reach whoever may hold the media.
+class MediaAnchor {
+ public:
+  virtual ~MediaAnchor() = default;
+  /// The far end of `leg` offers a new session (a re-INVITE: hold, a new address). True: the
+  /// anchor takes it and must answer it once with CallEngine::answer_offer. False: the engine
+  /// passes it to the bridged peer as usual.
+  virtual bool take_offer(const std::string& call_id, LegId leg, const SessionDescription& offer) = 0;
+  /// The caller's leg was just bridged with `callee`.
+  virtual void bridged(const std::string& call_id, LegId caller, LegId callee) = 0;
+  /// A key pressed on `leg`, reported by the signalling (SIP INFO) rather than in the media.
+  virtual void digit(const std::string& call_id, LegId leg, char key) = 0;
 };
 
 }  // namespace junction

@@ -28,6 +28,9 @@ class Registrar {
 
   /// Publishes the state of this plugin's trunks to routing (RouteRequest::trunks).
   virtual void add_trunk_status_source(std::shared_ptr<TrunkStatusSource> source) = 0;
+  /// Makes `anchor` the daemon's media anchor. Throws std::invalid_argument when another
+  /// plugin already is.
+  virtual void set_media_anchor(std::shared_ptr<MediaAnchor> anchor) = 0;
 };
 
 }  // namespace junction

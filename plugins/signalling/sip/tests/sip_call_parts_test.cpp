@@ -130,6 +130,11 @@ class FakeEngine final : public CallEngine {
   SessionDescription remote_session(LegId) const override { return {}; }
   bool answer_leg(LegId, const SessionDescription&) override { return false; }
   void when_call_ends(const std::string&, std::function<void()>) override {}
+  LegId peer_of(LegId) const override { return 0; }
+  bool offer_session(LegId, const SessionDescription&, std::function<void(const SessionDescription&, int)>) override {
+    return false;
+  }
+  void answer_offer(LegId, const SessionDescription&, int) override {}
 
   LegId next_leg = 1;
   std::vector<ChannelDriver*> drivers;
