@@ -98,6 +98,7 @@ void CallEngineImpl::leg_event(LegId leg_id, LegEvent event) {
     case LegEventType::answered:
       leg.state = LegState::answered;
       if (!event.session.empty()) leg.remote_session = event.session;
+      if (!leg.offer_after_answer.empty()) send_queued_offer(leg);
       break;
     case LegEventType::hung_up:
       leg.state = LegState::ended;
@@ -458,11 +459,26 @@ LegId CallEngineImpl::peer_of(LegId leg) const {
 bool CallEngineImpl::offer_session(LegId leg, const SessionDescription& offer,
                                    std::function<void(const SessionDescription&, int)> done) {
   auto it = legs_.find(leg);
-  if (it == legs_.end() || it->second.state != LegState::answered || it->second.offer_done) return false;
+  if (it == legs_.end() || it->second.offer_done) return false;
+  if (it->second.state != LegState::answered) {
+    if (!it->second.inbound || !it->second.answer_sent || it->second.state == LegState::ended) return false;
+    // Our answer is on its way to the caller: the offer follows once it is confirmed.
+    it->second.offer_after_answer = offer;
+    it->second.offer_done = std::move(done);
+    return true;
+  }
   bool sent = false;
   with_driver([&] { sent = it->second.driver->update_session(leg, offer); });
   if (sent) it->second.offer_done = std::move(done);
   return sent;
+}
+
+void CallEngineImpl::send_queued_offer(LegRecord& leg) {
+  const SessionDescription offer = std::exchange(leg.offer_after_answer, {});
+  bool sent = false;
+  with_driver([&] { sent = leg.driver->update_session(leg.id, offer); });
+  if (!sent && leg.offer_done)
+    loop_.post([done = std::exchange(leg.offer_done, nullptr)] { done({}, cause::temporary_failure); });
 }
 
 void CallEngineImpl::answer_offer(LegId leg, const SessionDescription& answer, int cause) {

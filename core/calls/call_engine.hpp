@@ -45,7 +45,7 @@ class CallEngineImpl final : public CallEngine {
   LegId peer_of(LegId leg) const override;
   bool offer_session(LegId leg, const SessionDescription& offer,
                      std::function<void(const SessionDescription&, int)> done) override;
-  void answer_offer(LegId leg, const SessionDescription& answer, int cause) override;
+  void answer_offer(LegId leg, const SessionDescription& answer, int cause = 0) override;
 
   // Flow side
   /// The flow of `call_id` is over; remaining legs are cleared with `cause` (0: the engine
@@ -87,6 +87,8 @@ class CallEngineImpl final : public CallEngine {
   /// Passes a re-INVITE style offer or its answer to the bridged peer of `leg`.
   void relay_session(LegRecord& leg, const LegEvent& event);
   void end_call_if_done(const std::string& call_id);
+  /// Sends the anchor's offer that waited for the leg to be answered.
+  void send_queued_offer(LegRecord& leg);
   void erase_leg(LegId leg);
   /// Runs a command on a driver; events the driver reports from inside it are deferred.
   template <class Command>

@@ -32,6 +32,8 @@ struct LegRecord {
   bool offer_taken = false;  ///< pending_offer is the media anchor's to answer
   /// The media anchor's own offer to this leg waits for its answer here.
   std::function<void(const SessionDescription&, int)> offer_done;
+  /// The anchor's offer to an inbound leg whose answer is on its way: sent once it is answered.
+  SessionDescription offer_after_answer;
   /// Receives events of an outbound leg (the dial operation that created it).
   std::function<void(LegId, const LegEvent&)> observer;
 };

@@ -4,75 +4,20 @@ file's samples; then the flow hangs up."""
 
 import math
 import os
-import socket
 import struct
-import threading
 import time
 import unittest
 import wave
 
 import junction_harness as h
 import sipp_peers
+from rtp_tools import RtpListener, alaw_to_linear, pcap_payloads, ulaw_to_linear
 
 SIP_TEST_SETTINGS = """      realm: test.local
       digest_algorithms: [md5]   # SIPp 3.6 answers MD5 challenges only
 """
 ALICE = {"user": "1001", "auth_pass": "change-me-1001"}
 SAMPLES = [int(8000 * math.sin(2 * math.pi * 440 * i / 8000)) for i in range(8000)]  # 1 s of 440 Hz
-
-
-def ulaw_to_linear(code):
-    """G.711 µ-law decoding (ITU-T G.711), written out so the test does not trust our codec."""
-    code = ~code & 0xFF
-    magnitude = (((code & 0x0F) << 3) + 0x84) << ((code >> 4) & 0x07)
-    return (0x84 - magnitude) if code & 0x80 else (magnitude - 0x84)
-
-
-def alaw_to_linear(code):
-    """G.711 A-law decoding (ITU-T G.711), written out so the test does not trust our codec."""
-    code ^= 0x55
-    magnitude = (code & 0x0F) << 4
-    segment = (code & 0x70) >> 4
-    magnitude = magnitude + 8 if segment == 0 else (magnitude + 0x108) << (segment - 1)
-    return magnitude if code & 0x80 else -magnitude
-
-
-def pcap_payloads(path):
-    """The RTP payload bytes of a pcap of Ethernet/IPv4/UDP/RTP packets, in order."""
-    with open(path, "rb") as f:
-        data = f.read()
-    out, offset = bytearray(), 24
-    while offset + 16 <= len(data):
-        length = struct.unpack("<I", data[offset + 8:offset + 12])[0]
-        packet = data[offset + 16:offset + 16 + length]
-        offset += 16 + length
-        out += packet[42 + 12:]  # Ethernet 14 + IPv4 20 + UDP 8, then the 12-byte RTP header
-    return bytes(out)
-
-
-class RtpListener:
-    """The caller's RTP port: keeps every datagram with its arrival time."""
-
-    def __init__(self, owner):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind((h.HOST, 0))
-        self.port = self.sock.getsockname()[1]
-        self.packets = []
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-        h.add_cleanup(owner, self.close)
-
-    def _run(self):
-        while True:
-            try:
-                data = self.sock.recv(2048)
-            except OSError:
-                return
-            self.packets.append((time.monotonic(), data))
-
-    def close(self):
-        self.sock.close()
-        self._thread.join(timeout=5)
 
 
 @unittest.skipUnless(sipp_peers.available(), "sipp (Debian sip-tester) is not installed")

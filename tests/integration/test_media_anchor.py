@@ -1,0 +1,148 @@
+"""The server stepping into a bridged call's media, with real phones (SIPp) and RTP ports of
+the test's own: a phone that holds its peer makes the peer hear the music class, moved onto the
+server by a re-INVITE and back again on resume; record_call relays both legs and writes what
+each side said into a stereo WAV; keys sent in SIP INFO reach collect()."""
+
+import os
+import random
+import struct
+import time
+import unittest
+import wave
+
+import junction_harness as h
+import sipp_peers
+from rtp_tools import RtpListener, alaw_to_linear, pcap_payloads, ulaw_to_linear
+
+SIP_TEST_SETTINGS = """      realm: test.local
+      digest_algorithms: [md5]   # SIPp 3.6 answers MD5 challenges only
+"""
+ALICE = {"user": "1001", "auth_pass": "change-me-1001"}
+PCAP = "/usr/share/sip-tester/g711a.pcap"
+
+
+def noise(count, seed):
+    """Audio no two 20 ms frames of which look alike, so a frame tells where it came from."""
+    rng = random.Random(seed)
+    return [rng.randint(-8000, 8000) for _ in range(count)]
+
+
+def close_to(decoded, original):
+    """Whether G.711 µ-law samples decode to within its quantisation of the originals."""
+    return all(abs(d - o) <= abs(o) // 12 + 40 for d, o in zip(decoded, original))
+
+
+@unittest.skipUnless(sipp_peers.available(), "sipp (Debian sip-tester) is not installed")
+class MediaAnchorTest(unittest.TestCase):
+    def setUp(self):
+        self.sandbox = h.Sandbox(self)
+        self.sip_port = self.sandbox.sip_port
+        first = h.free_port() & ~1
+        self.music = noise(8000, seed=4)  # one second
+        music_wav = os.path.join(self.sandbox.dir, "music.wav")
+        with wave.open(music_wav, "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(8000)
+            w.writeframes(struct.pack(f"<{len(self.music)}h", *self.music))
+        text = h.replace_once(self.sandbox.config_text, "      realm: junction\n", SIP_TEST_SETTINGS)
+        text = h.replace_once(text, "ports: { first: 20000, last: 29999 }",
+                              f"ports: {{ first: {first}, last: {first + 40} }}, "
+                              f"music_on_hold: {{ noise: [{music_wav}] }}, hold_music: noise")
+        self.sandbox.write_config(text)
+
+    def start(self, flow):
+        self.sandbox.write_script("flows/default.lua", flow)
+        self.daemon = h.start_daemon(self, self.sandbox.config_path)
+
+    def callee(self, scenario, keys):
+        phone = sipp_peers.Phone(self, self.sandbox, self.sip_port, scenario, keys=keys)
+        self.assertTrue(sipp_peers.register(self.sandbox, self.sip_port, "1002", "change-me-1002",
+                                            contact_port=phone.port), self.daemon.log())
+        return phone
+
+    def scenario_with(self, scenario, replacements):
+        """tests/sip/<scenario> with the test's own values put in, as a file in the sandbox."""
+        with open(os.path.join(sipp_peers.SCENARIOS, scenario), encoding="ascii") as f:
+            text = f.read()
+        for key, value in replacements.items():
+            text = text.replace(f"[{key}]", str(value))
+        path = os.path.join(self.sandbox.dir, scenario)
+        with open(path, "w", encoding="ascii") as f:
+            f.write(text)
+        return path
+
+    def test_a_held_phone_hears_the_music_class_and_resuming_reconnects_the_phones(self):
+        self.start('function on_call(call)\n  dial("1002")\nend\n')
+        callee_rtp = RtpListener(self)
+        phone = self.callee("callee_held_music.xml", {"rtp_port": callee_rtp.port})
+        caller = self.scenario_with("call_hold_resume.xml", {"callee_rtp": callee_rtp.port})
+        ok, err = sipp_peers.run(self.sandbox, self.sip_port, caller, keys=ALICE, service="1002")
+        self.assertTrue(ok, f"caller: {err}\n{self.daemon.log()}")
+        ok, err = phone.wait()
+        self.assertTrue(ok, f"callee: {err}\n{self.daemon.log()}")
+        self.daemon.wait_for(r"resumed: the phones send media to each other again")
+        self.daemon.wait_for(r"cdr caller=1001 callee=1002 answered=yes")
+        packets = list(callee_rtp.packets)
+        # Held for 1.2 s: about 60 packets of 20 ms (the re-INVITEs take some of it).
+        self.assertGreaterEqual(len(packets), 30, self.daemon.log())
+        self.assertLessEqual(len(packets), 75)
+        frames = [self.music[i:i + 160] for i in range(0, len(self.music), 160)]
+        matched, previous, in_order = 0, None, 0
+        for _, data in packets:
+            self.assertEqual(data[1] & 0x7F, 0, "PCMU, the codec the held phone uses")
+            self.assertEqual(len(data), 12 + 160)
+            decoded = [ulaw_to_linear(b) for b in data[12:]]
+            where = next((k for k, frame in enumerate(frames) if close_to(decoded, frame)), None)
+            if where is not None:
+                matched += 1
+                if previous is not None and where == (previous + 1) % len(frames):
+                    in_order += 1
+                previous = where
+        self.assertGreaterEqual(matched, len(packets) * 9 // 10, "the packets are frames of the music file")
+        self.assertGreaterEqual(in_order, matched * 8 // 10, "played in order")
+        # After the resume the server sends nothing more: the phones talk to each other.
+        count = len(callee_rtp.packets)
+        time.sleep(0.3)  # nothing to await: this checks that nothing comes
+        self.assertEqual(len(callee_rtp.packets), count)
+
+    def test_a_recorded_call_is_relayed_and_both_sides_land_in_a_stereo_wav(self):
+        recording = os.path.join(self.sandbox.dir, "call.wav")
+        self.start(f'function on_call(call)\n  record_call("{recording}")\n  dial("1002")\nend\n')
+        callee_rtp = RtpListener(self)
+        answer = bytes(random.Random(9).randrange(256) for _ in range(160 * 50))  # one second of A-law
+        callee_rtp.send_to_sender([answer[i:i + 160] for i in range(0, len(answer), 160)], payload_type=8)
+        phone = self.callee("callee_recorded.xml", {"rtp_port": callee_rtp.port})
+        ok, err = sipp_peers.run(self.sandbox, self.sip_port, "call_recorded.xml", keys=ALICE, service="1002")
+        self.assertTrue(ok, f"caller: {err}\n{self.daemon.log()}")
+        ok, err = phone.wait()
+        self.assertTrue(ok, f"callee: {err}\n{self.daemon.log()}")
+        self.daemon.wait_for(r"call recorded to " + recording)
+        # The caller's A-law reached the callee through the server unchanged.
+        sent = pcap_payloads(PCAP)
+        relayed = b"".join(data[12:] for _, data in callee_rtp.packets)
+        self.assertGreaterEqual(len(relayed), 8000, "at least a second of the caller's audio was relayed")
+        self.assertEqual(relayed, sent[:len(relayed)])
+        with wave.open(recording, "rb") as w:
+            self.assertEqual((w.getnchannels(), w.getsampwidth(), w.getframerate()), (2, 2, 8000))
+            frames = struct.unpack(f"<{w.getnframes() * 2}h", w.readframes(w.getnframes()))
+        left, right = list(frames[0::2]), list(frames[1::2])
+        caller_said = [alaw_to_linear(b) for b in sent[:8000]]
+        callee_said = [alaw_to_linear(b) for b in answer]
+        self.assertIn(caller_said[:800], [left[i:i + 800] for i in range(0, len(left) - 800)],
+                      "the caller's audio is on the left")
+        start = next(i for i in range(len(right)) if right[i:i + 160] == callee_said[:160])
+        self.assertEqual(right[start:start + len(callee_said)], callee_said, "the callee's second is on the right")
+
+    def test_keys_sent_in_sip_info_are_collected(self):
+        self.start('function on_call(call)\n  local digits, why = collect({ max_digits = 5, first_timeout = 5 })\n'
+                   '  log("collected " .. tostring(digits) .. " " .. tostring(why))\n  hangup()\nend\n')
+        rtp = RtpListener(self)
+        ok, err = sipp_peers.run(self.sandbox, self.sip_port, "call_sends_info_digits.xml",
+                                 keys={**ALICE, "rtp_port": rtp.port}, service="1002")
+        self.assertTrue(ok, f"{err}\n{self.daemon.log()}")
+        self.daemon.wait_for(r"collected 42 nil")
+
+
+if __name__ == "__main__":
+    unittest.main()
