@@ -20,6 +20,7 @@ ConfigSchema daemon_config_schema() {
       {"voicemail_pin", S::string().with_doc("4-12 digits; absent: mailbox menu disabled")},
       {"sip_auth", S::list(S::one_of({"sha256", "md5"}))
                        .with_doc("digest algorithms this user may use; absent: the SIP plugin's default")},
+      {"language", S::string().with_doc("what speech and prompts use for this user (an espeak-ng voice: en, de, fr ...)")},
   });
 
   return S::map({

@@ -67,6 +67,8 @@ int ScriptRuntime::invoke_verb(lua_State* L, const BoundVerb& verb) {
     VerbCall call;
     call.call_id = flow->call.call_id;
     call.leg = flow->call.leg;
+    call.caller = flow->call.caller.number;
+    call.callee = flow->call.callee.number;
     call.args.reserve(spec.params.size());
     for (int i = 1; i <= static_cast<int>(spec.params.size()); ++i) call.args.push_back(lua::to_value(L, i));
     call.completion = completion;

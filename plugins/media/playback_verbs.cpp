@@ -6,6 +6,17 @@
 
 namespace junction::media {
 
+namespace {
+// A user who calls hears their own language; someone calling a user hears the user's; else
+// the plugin's.
+std::string language_for(MediaState& state, const VerbCall& call) {
+  const Directory& directory = state.host.directory();
+  for (const std::string* number : {&call.caller, &call.callee})
+    if (const User* user = directory.find(*number); user && !user->language.empty()) return user->language;
+  return state.settings.language;
+}
+}  // namespace
+
 VerbSpec play_verb(std::weak_ptr<MediaState> weak) {
   VerbSpec spec;
   spec.name = "play";
@@ -71,7 +82,7 @@ VerbSpec say_verb(std::weak_ptr<MediaState> weak) {
   VerbSpec spec;
   spec.name = "say";
   spec.params = {{"text", ParamType::string, false, "what to say (up to 2,000 characters)"},
-                 {"options", ParamType::table, true, "`language` (an espeak-ng voice: en, de, fr ...)"}};
+                 {"options", ParamType::table, true, "`language` (an espeak-ng voice: en, de, fr ...; default the user's)"}};
   spec.returns = "`true` when said to the end, `nil, reason` otherwise";
   spec.doc = "Speaks the text to the caller with text-to-speech, answering the media first.";
   spec.handler = [weak](VerbCall& call) {
@@ -79,7 +90,7 @@ VerbSpec say_verb(std::weak_ptr<MediaState> weak) {
     if (!state) return call.completion->reject("no_media: the media plugin stopped");
     const std::string text = *call.args[0].string();
     if (text.empty() || text.size() > 2000) throw VerbArgumentError("text must have 1 to 2,000 characters");
-    std::string language = state->settings.language;
+    std::string language = language_for(*state, call);
     if (const ScriptValue* l = call.args[1].field("language")) {
       if (!l->string() || l->string()->empty() || l->string()->size() > 32)
         throw VerbArgumentError("options.language must be a voice name such as \"en\" or \"de\"");

@@ -126,6 +126,19 @@ class MediaPlayTest(unittest.TestCase):
         crossings = sum(1 for i in range(161, 460 * 8) if (audio[i - 1] < 0) != (audio[i] < 0))
         self.assertAlmostEqual(crossings / 2 / ((460 * 8 - 161) / 8000), 425, delta=15)
 
+    def test_speech_uses_the_calling_users_language(self):
+        # The caller's user entry names a voice espeak-ng does not have: say() must try it.
+        text = h.replace_once(self.sandbox.config_text, "    sip_password: change-me-1001\n",
+                              "    sip_password: change-me-1001\n    language: xx-nowhere\n")
+        self.sandbox.write_config(text)
+        self.start('function on_call(call)\n  local ok, why = say("Hello.")\n'
+                   '  log("said " .. tostring(ok) .. " " .. tostring(why))\n  hangup()\nend\n')
+        rtp = RtpListener(self)
+        ok, err = sipp_peers.run(self.sandbox, self.sip_port, "call_hears_announcement.xml",
+                                 keys={**ALICE, "rtp_port": rtp.port}, service="1002")
+        self.assertTrue(ok, f"{err}\n{self.daemon.log()}")
+        self.daemon.wait_for(r"said nil speech: .*xx-nowhere")
+
     def test_text_is_spoken_to_the_caller(self):
         self.start('function on_call(call)\n  local ok, why = say("Your message has been saved.", { language = "en" })\n'
                    '  log("said " .. tostring(ok) .. " " .. tostring(why))\n  hangup()\nend\n')

@@ -16,6 +16,8 @@ struct User {
   /// Digest algorithms this user may authenticate with ("sha256", "md5"); empty: the
   /// registrar's default.
   std::vector<std::string> sip_auth_algorithms;
+  /// The language prompts and speech use for this user ("de", "en" ...); empty: the default.
+  std::string language;
 };
 
 class Directory {

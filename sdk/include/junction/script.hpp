@@ -86,6 +86,8 @@ struct VerbCall {
   LegId leg = 0;        ///< the call's inbound (A) leg, 0 for calls without one
   ScriptValues args;    ///< already checked against the VerbSpec's params
   std::shared_ptr<Completion> completion;
+  std::string caller;  ///< the calling number (a user's extension when a user calls)
+  std::string callee;  ///< the number called
 };
 
 /// Raised by a handler when an argument is wrong in a way the type check could not see; the

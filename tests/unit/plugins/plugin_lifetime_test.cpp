@@ -30,7 +30,7 @@ TEST_F(PluginHostTest, RegistrationsAreVisibleAfterStartAndGoneAfterStop) {
   EXPECT_EQ(verb->second.spec.params[0].name, "text");
   EXPECT_EQ(verb->second.spec.params[0].type, ParamType::string);
   auto completion = std::make_shared<RecordingCompletion>();
-  VerbCall call{"c-1", 0, {ScriptValue("hello")}, completion};
+  VerbCall call{"c-1", 0, {ScriptValue("hello")}, completion, "", ""};
   verb->second.spec.handler(call);
   ASSERT_TRUE(completion->done());
   ASSERT_EQ(completion->results_.size(), 1u);
@@ -77,7 +77,7 @@ TEST_F(PluginHostTest, LibraryStaysMappedWhileARegisteredObjectLives) {
   EXPECT_EQ(driver->name(), "good");
   EXPECT_EQ(object_containing(vtable), plugin_file("good_driver"));
   auto completion = std::make_shared<RecordingCompletion>();
-  VerbCall call{"c-2", 0, {ScriptValue("still here")}, completion};
+  VerbCall call{"c-2", 0, {ScriptValue("still here")}, completion, "", ""};
   echo(call);
   ASSERT_EQ(completion->results_.size(), 1u);
   EXPECT_EQ(*completion->results_[0].string(), "still here");

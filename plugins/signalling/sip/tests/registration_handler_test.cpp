@@ -49,9 +49,9 @@ class RegistrationTest : public ::testing::Test {
   std::chrono::system_clock::time_point now_ = std::chrono::system_clock::now();
   AuthThrottle::Clock::time_point steady_ = AuthThrottle::Clock::now();
   std::uint32_t cseq_ = 0;
-  UserDirectory directory_{{{"1001", "Alice", "alice@example.com", "s3cret", "1234", {}},
-                            {"1002", "Bob", "bob@example.com", "", "", {}},
-                            {"1003", "Carol", "", "strong", "", {"sha256"}}}};
+  UserDirectory directory_{{{"1001", "Alice", "alice@example.com", "s3cret", "1234", {}, ""},
+                            {"1002", "Bob", "bob@example.com", "", "", {}, ""},
+                            {"1003", "Carol", "", "strong", "", {"sha256"}, ""}}};
   ManualExecutor loop_;
   InlineWorkerPool workers_;
   LogSink sink_{stderr, LogLevel::warn};
