@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include <cstdlib>
+
 #include <sofia-sip/sdp.h>
 #include <sofia-sip/su_alloc.h>
 
@@ -73,8 +75,9 @@ std::optional<AudioOffer> parse_audio_offer(const std::string& sdp, std::string&
       for (const sdp_rtpmap_t* map = audio->m_rtpmaps; map; map = map->rm_next) {
         const char* name = map->rm_encoding ? map->rm_encoding : static_encoding(map->rm_pt);
         if (!name) continue;
-        offer.formats.push_back(
-            {static_cast<std::uint8_t>(map->rm_pt), name, static_cast<unsigned>(map->rm_rate ? map->rm_rate : 8000)});
+        const unsigned channels = map->rm_params ? static_cast<unsigned>(std::atoi(map->rm_params)) : 1;
+        offer.formats.push_back({static_cast<std::uint8_t>(map->rm_pt), name,
+                                 static_cast<unsigned>(map->rm_rate ? map->rm_rate : 8000), channels ? channels : 1});
       }
       result = std::move(offer);
     }
@@ -123,7 +126,8 @@ std::string audio_sdp(const OwnSdp& own, const std::vector<AudioFormat>& formats
   for (const AudioFormat& format : formats) {
     const std::string pt = std::to_string(format.payload_type);
     types += " " + pt;
-    maps += "a=rtpmap:" + pt + " " + format.encoding + "/" + std::to_string(format.rate) + "\r\n";
+    maps += "a=rtpmap:" + pt + " " + format.encoding + "/" + std::to_string(format.rate) +
+            (format.channels > 1 ? "/" + std::to_string(format.channels) : "") + "\r\n";
     if (is_event(format)) maps += "a=fmtp:" + pt + " 0-16\r\n";
   }
   return "v=0\r\n" + origin_line(own) + "\r\ns=junction\r\nc=IN " + family + own.address +

@@ -14,6 +14,7 @@ struct AudioFormat {
   std::uint8_t payload_type = 0;
   std::string encoding;  ///< "PCMU", "PCMA", "telephone-event" ...
   unsigned rate = 8000;
+  unsigned channels = 1;  ///< as the rtpmap says (Opus is always "opus/48000/2")
 };
 
 struct AudioOffer {

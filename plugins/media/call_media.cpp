@@ -19,19 +19,27 @@ void aim(Endpoint& endpoint, const AudioOffer& remote) {
                                endpoint.format.payload_type, std::move(accepted));
 }
 
-// Media thread: an anchored call's audio on to the other leg, G.711 law converted if needed.
+// Media thread: an anchored call's audio on to the other leg (transcoded when the legs' codecs
+// differ) and into the call's recording.
 void relay_audio(MediaTap& tap, const RtpHeader& header, std::span<const std::uint8_t> payload) {
-  if (!tap.relay_to && !tap.stereo) return;
+  if ((!tap.relay_to && !tap.stereo) || !tap.decoder) return;
   std::vector<std::int16_t> pcm;
-  if (tap.stereo || tap.relay_from_law != tap.relay_to_law) pcm = g711_decode(tap.relay_from_law, payload);
-  if (tap.stereo) tap.stereo->feed(tap.side, header.timestamp, pcm, std::chrono::steady_clock::now());
+  if (tap.stereo || tap.encoder) pcm = tap.decoder->decode(payload);
+  if (tap.stereo)
+    tap.stereo->feed(tap.side, header.timestamp, pcm, std::chrono::steady_clock::now(), tap.decoder->units_per_sample());
   if (!tap.relay_to) return;
-  if (tap.relay_from_law == tap.relay_to_law) {
-    tap.relay_to->send_now(payload, static_cast<std::uint32_t>(payload.size()));
-  } else {
-    const auto coded = g711_encode(tap.relay_to_law, pcm);
-    tap.relay_to->send_now(coded, static_cast<std::uint32_t>(coded.size()));
+  if (!tap.encoder) {
+    // One codec on both legs: the payload goes as it is, its length in our timestamps.
+    tap.relay_to->send_now(payload, tap.decoder->units_in(payload));
+    return;
   }
+  tap.pending.insert(tap.pending.end(), pcm.begin(), pcm.end());
+  std::size_t used = 0;
+  for (; tap.pending.size() - used >= kSamplesPerFrame; used += kSamplesPerFrame) {
+    const auto coded = tap.encoder->encode(std::span<const std::int16_t>(tap.pending).subspan(used, kSamplesPerFrame));
+    tap.relay_to->send_now(coded, tap.encoder->units_per_frame());
+  }
+  tap.pending.erase(tap.pending.begin(), tap.pending.begin() + static_cast<std::ptrdiff_t>(used));
 }
 }  // namespace
 
@@ -61,6 +69,7 @@ std::optional<Endpoint> open_endpoint(const std::shared_ptr<MediaState>& state, 
   }
   endpoint.leg = leg;
   endpoint.format = endpoint.formats.front();
+  endpoint.units_per_frame = make_codec(endpoint.format.encoding)->units_per_frame();
   endpoint.tap = std::make_shared<MediaTap>();
   const std::uint64_t session_id = state->ids() >> 1;
   endpoint.own = {state->settings.address, endpoint.channel->port(), session_id, session_id};
@@ -117,13 +126,15 @@ void deliver_digit(MediaState& state, const std::string& call_id, char key) {
   }
 }
 
-void pace_music(MediaState& state, const std::shared_ptr<RtpChannel>& channel, const MusicClass& music, G711Law law) {
+void pace_music(MediaState& state, const Endpoint& endpoint, const MusicClass& music) {
   Counter& sent = state.frames_sent;
-  channel->pace(kFrame, kSamplesPerFrame, [&music, law, &sent]() -> std::optional<std::vector<std::uint8_t>> {
-    const auto frame = music.frame_at(law, std::chrono::steady_clock::now());
-    sent.add();
-    return std::vector<std::uint8_t>(frame.begin(), frame.end());
-  });
+  endpoint.channel->pace(kFrame, endpoint.units_per_frame,
+                         [&music, encoding = endpoint.format.encoding, &sent]() -> std::optional<std::vector<std::uint8_t>> {
+                           const auto frame = music.frame_at(encoding, std::chrono::steady_clock::now());
+                           if (frame.empty()) return std::nullopt;
+                           sent.add();
+                           return std::vector<std::uint8_t>(frame.begin(), frame.end());
+                         });
 }
 
 CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall& call, std::string& error) {
@@ -155,15 +166,17 @@ CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall
   return &it->second;
 }
 
-void render_clip(const std::shared_ptr<MediaState>& state, G711Law law,
+void render_clip(const std::shared_ptr<MediaState>& state, const std::string& encoding,
                  std::function<std::vector<std::int16_t>()> make_pcm,
-                 std::function<void(std::shared_ptr<std::vector<std::uint8_t>>, std::string)> then) {
-  auto coded = std::make_shared<std::vector<std::uint8_t>>();
+                 std::function<void(std::shared_ptr<const CodedClip>, std::string)> then) {
+  auto coded = std::make_shared<CodedClip>();
   auto problem = std::make_shared<std::string>();
   state->host.workers().run(
-      [make_pcm = std::move(make_pcm), law, coded, problem] {
+      [make_pcm = std::move(make_pcm), encoding, coded, problem] {
         try {
-          *coded = g711_encode(law, make_pcm());
+          const auto codec = make_codec(encoding);
+          if (!codec) throw std::runtime_error("no codec " + encoding);
+          *coded = encode_clip(*codec, make_pcm());
         } catch (const std::exception& e) {
           *problem = e.what();
         }
@@ -184,39 +197,35 @@ void play_to_caller(const std::shared_ptr<MediaState>& state, const VerbCall& ca
                     std::function<std::vector<std::int16_t>()> make_pcm, std::int64_t loops,
                     const std::string& problem_prefix) {
   std::weak_ptr<MediaState> weak = state;
-  render_clip(state, media.law(), std::move(make_pcm),
-              [weak, channel = media.channel, done = call.completion, loops, problem_prefix](
-                  std::shared_ptr<std::vector<std::uint8_t>> coded, std::string problem) {
+  render_clip(state, media.format.encoding, std::move(make_pcm),
+              [weak, endpoint = static_cast<const Endpoint&>(media), done = call.completion, loops, problem_prefix](
+                  std::shared_ptr<const CodedClip> coded, std::string problem) {
                 auto state = weak.lock();
                 if (done->done()) return;  // hung up meanwhile
                 if (!problem.empty() || !state) return done->reject(problem_prefix + problem);
-                done->on_cancel([channel] { channel->stop_pacing(); });
-                play_clip(state, channel, std::move(coded), loops, [done] { done->resolve({true}); });
+                done->on_cancel([channel = endpoint.channel] { channel->stop_pacing(); });
+                play_clip(state, endpoint, std::move(coded), loops, [done] { done->resolve({true}); });
               });
 }
 
-void play_clip(const std::shared_ptr<MediaState>& state, const std::shared_ptr<RtpChannel>& channel,
-               std::shared_ptr<std::vector<std::uint8_t>> coded, std::int64_t loops, std::function<void()> finished) {
+void play_clip(const std::shared_ptr<MediaState>& state, const Endpoint& endpoint,
+               std::shared_ptr<const CodedClip> clip, std::int64_t loops, std::function<void()> finished) {
   Executor& loop_executor = state->host.executor();
   Counter& sent = state->frames_sent;
   auto position = std::make_shared<std::size_t>(0);
   auto rounds = std::make_shared<std::int64_t>(loops);
-  channel->pace(kFrame, kSamplesPerFrame,
-                [coded, position, rounds, finished = std::move(finished), &loop_executor,
-                 &sent]() -> std::optional<std::vector<std::uint8_t>> {
-                  if (*position >= coded->size() && --*rounds > 0) *position = 0;
-                  if (*position >= coded->size()) {
-                    loop_executor.post(finished);
-                    return std::nullopt;
-                  }
-                  // The last frame is filled up with silence to a whole frame.
-                  std::vector<std::uint8_t> frame(kSamplesPerFrame, 0xff);
-                  const std::size_t n = std::min<std::size_t>(kSamplesPerFrame, coded->size() - *position);
-                  std::copy_n(coded->begin() + static_cast<std::ptrdiff_t>(*position), n, frame.begin());
-                  *position += n;
-                  sent.add();
-                  return frame;
-                });
+  endpoint.channel->pace(kFrame, endpoint.units_per_frame,
+                         [clip, position, rounds, finished = std::move(finished), &loop_executor,
+                          &sent]() -> std::optional<std::vector<std::uint8_t>> {
+                           if (*position >= clip->frames() && --*rounds > 0) *position = 0;
+                           if (*position >= clip->frames()) {
+                             loop_executor.post(finished);
+                             return std::nullopt;
+                           }
+                           const auto frame = clip->frame((*position)++);
+                           sent.add();
+                           return std::vector<std::uint8_t>(frame.begin(), frame.end());
+                         });
 }
 
 std::vector<std::filesystem::path> files_of(const ScriptValue& value, const std::filesystem::path& sounds) {

@@ -134,13 +134,14 @@ VerbSpec collect_verb(std::weak_ptr<MediaState> weak) {
       return collection->wait(collection->digits.empty() ? collection->first_timeout : collection->inter_timeout);
     collection->prompting = true;
     render_clip(
-        state, media->law(), [prompt] { return load_clips(prompt); },
-        [weak, collection](std::shared_ptr<std::vector<std::uint8_t>> coded, std::string problem) {
+        state, media->format.encoding, [prompt] { return load_clips(prompt); },
+        [weak, collection, endpoint = static_cast<const Endpoint&>(*media)](std::shared_ptr<const CodedClip> coded,
+                                                                           std::string problem) {
           auto state = weak.lock();
           if (collection->done->done() || !collection->prompting) return;
           if (!state || !problem.empty())
             return collection->stop([&] { collection->done->reject("file: " + problem); });
-          play_clip(state, collection->channel, std::move(coded), 1, [collection] {
+          play_clip(state, endpoint, std::move(coded), 1, [collection] {
             if (collection->prompting) collection->prompt_ended();
           });
         });

@@ -30,7 +30,7 @@ VerbSpec hold_verb(std::weak_ptr<MediaState> weak) {
     std::string error;
     CallMedia* media = ensure_media(state, call, error);
     if (!media) return call.completion->reject(error);
-    pace_music(*state, media->channel, *music->second, media->law());
+    pace_music(*state, *media, *music->second);
     call.completion->resolve({true});
   };
   return spec;

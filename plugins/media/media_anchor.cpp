@@ -28,17 +28,19 @@ const MusicClass* hold_music(const MediaState& state) {
 }
 
 void play_hold_music(MediaState& state, Endpoint& held) {
-  if (const MusicClass* music = hold_music(state)) pace_music(state, held.channel, *music, held.law());
+  if (const MusicClass* music = hold_music(state)) pace_music(state, held, *music);
 }
 
 // Both legs' audio goes to the other leg (and into the recording, if any). Media thread.
 void connect_relay(MediaState& state, AnchoredCall& call) {
   auto link = [&call](Endpoint& from, Endpoint& to, int side) {
-    return [tap = from.tap, channel = to.channel, from_law = from.law(), to_law = to.law(),
-            recording = call.recording, side] {
+    const bool same = from.format.encoding == to.format.encoding;
+    return [tap = from.tap, channel = to.channel, from_encoding = from.format.encoding,
+            to_encoding = same ? std::string() : to.format.encoding, recording = call.recording, side] {
       tap->relay_to = channel;
-      tap->relay_from_law = from_law;
-      tap->relay_to_law = to_law;
+      tap->decoder = make_codec(from_encoding);
+      tap->encoder = to_encoding.empty() ? nullptr : make_codec(to_encoding);
+      tap->pending.clear();
       tap->stereo = recording;
       tap->side = side;
     };

@@ -15,7 +15,8 @@ ConfigSchema media_config_schema() {
       {"ports", S::map({{"first", S::integer(1024, 65534).with_default("20000")},
                         {"last", S::integer(1025, 65535).with_default("29999")}})
                     .with_doc("RTP port range (even ports are used)")},
-      {"codecs", S::list(S::one_of({"PCMU", "PCMA"})).with_doc("in order of preference; default [PCMU, PCMA]")},
+      {"codecs", S::list(S::one_of(known_codecs()))
+                     .with_doc("in order of preference; default [PCMU, PCMA, G722, opus]")},
       {"sounds_directory", S::string().with_doc("where relative file names given to play() are found")},
       {"language", S::string().with_default("en").with_doc("say(): the espeak-ng voice used when a flow names none")},
       {"tone_country", S::one_of({"at", "ch", "de", "fr", "nl", "uk", "us"})
@@ -90,7 +91,7 @@ class MediaPlugin final : public Plugin {
   // Every class is decoded once, here, so a missing or broken file is a configuration error.
   void load_music(const ConfigNode& config) {
     music_.clear();
-    music_["default"] = std::make_shared<const MusicClass>(builtin_hold_music());
+    music_["default"] = std::make_shared<const MusicClass>(builtin_hold_music(), settings_.codecs);
     if (const ConfigNode* classes = config.find("music_on_hold")) {
       for (const auto& [name, files] : classes->entries()) {
         std::vector<std::filesystem::path> paths;
@@ -101,7 +102,7 @@ class MediaPlugin final : public Plugin {
         }
         try {
           if (paths.empty()) throw std::runtime_error("no files");
-          music_[name] = std::make_shared<const MusicClass>(load_clips(paths));
+          music_[name] = std::make_shared<const MusicClass>(load_clips(paths), settings_.codecs);
         } catch (const std::exception& e) {
           throw ConfigError(files.mark(), files.path(), std::string("music class '") + name + "': " + e.what());
         }

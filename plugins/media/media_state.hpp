@@ -18,7 +18,7 @@
 
 #include "audio_sdp.hpp"
 #include "core/asio.hpp"
-#include "g711.hpp"
+#include "audio_codec.hpp"
 #include "junction/junction.hpp"
 #include "media_clock.hpp"
 #include "music_on_hold.hpp"
@@ -35,7 +35,7 @@ constexpr auto kFrame = std::chrono::milliseconds(20);
 struct MediaSettings {
   std::string address = "127.0.0.1";
   PortRange ports;
-  std::vector<std::string> codecs{"PCMU", "PCMA"};
+  std::vector<std::string> codecs{"PCMU", "PCMA", "G722", "opus"};
   std::filesystem::path sounds;
   std::string tone_country = "de";
   std::string language = "en";
@@ -46,10 +46,12 @@ struct MediaSettings {
 // What the media thread does with a leg's incoming audio. Media thread only.
 struct MediaTap {
   std::shared_ptr<Recorder> recorder;  // while record() runs
-  // Relaying to the other leg of an anchored call (transcoded when the laws differ).
+  // Relaying to the other leg of an anchored call: as it is when both use one codec, else
+  // decoded, re-framed to 20 ms and encoded for the other leg.
   std::shared_ptr<RtpChannel> relay_to;
-  G711Law relay_from_law = G711Law::ulaw;
-  G711Law relay_to_law = G711Law::ulaw;
+  std::unique_ptr<AudioCodec> decoder;  // this leg's codec: for transcoding and recording
+  std::unique_ptr<AudioCodec> encoder;  // the other leg's, when it differs
+  std::vector<std::int16_t> pending;    // decoded audio not yet a whole frame for `encoder`
   std::shared_ptr<StereoRecording> stereo;  // record_call(): this leg is `side` of it
   int side = 0;
 };
@@ -62,7 +64,7 @@ struct Endpoint {
   AudioFormat format;                // the codec both sides send
   std::vector<AudioFormat> formats;  // what our SDP lists: the codec, then telephone-event
   OwnSdp own;                        // our address, port and origin towards this leg
-  G711Law law() const { return format.encoding == "PCMA" ? G711Law::alaw : G711Law::ulaw; }
+  std::uint32_t units_per_frame = 160;  // RTP timestamp units in 20 ms of `format`
   /// Our next SDP for the leg (the origin's version goes up).
   std::string next_sdp(const std::string& direction) {
     ++own.version;
@@ -156,16 +158,16 @@ bool follow_remote(Endpoint& endpoint, const std::string& sdp, std::string& erro
 /// A key the caller of `call_id` pressed (RTP event or SIP INFO) for collect()/record().
 void deliver_digit(MediaState& state, const std::string& call_id, char key);
 /// Sends the class's music on `channel` until stop_pacing() or another pace().
-void pace_music(MediaState& state, const std::shared_ptr<RtpChannel>& channel, const MusicClass& music, G711Law law);
+void pace_music(MediaState& state, const Endpoint& endpoint, const MusicClass& music);
 
 /// The engine's media anchor: phones holding each other get music, record_call() relays.
 std::shared_ptr<MediaAnchor> make_anchor(std::weak_ptr<MediaState> state);
 
 /// Runs `make_pcm` (files, speech, tones: blocking work) on a worker and encodes its 8 kHz
-/// samples, then hands the G.711 bytes (or what it threw) to `then` on the call loop.
-void render_clip(const std::shared_ptr<MediaState>& state, G711Law law,
+/// samples in `encoding`, then hands the frames (or what it threw) to `then` on the call loop.
+void render_clip(const std::shared_ptr<MediaState>& state, const std::string& encoding,
                  std::function<std::vector<std::int16_t>()> make_pcm,
-                 std::function<void(std::shared_ptr<std::vector<std::uint8_t>>, std::string)> then);
+                 std::function<void(std::shared_ptr<const CodedClip>, std::string)> then);
 
 /// The files one after the other, 8 kHz mono. Blocking: for render_clip().
 std::vector<std::int16_t> load_clips(const std::vector<std::filesystem::path>& paths);
@@ -177,10 +179,10 @@ void play_to_caller(const std::shared_ptr<MediaState>& state, const VerbCall& ca
                     std::function<std::vector<std::int16_t>()> make_pcm, std::int64_t loops,
                     const std::string& problem_prefix);
 
-/// Sends `coded` on the channel in 20 ms frames, `loops` times, then runs `finished` on the
-/// call loop (not when stopped with stop_pacing()).
-void play_clip(const std::shared_ptr<MediaState>& state, const std::shared_ptr<RtpChannel>& channel,
-               std::shared_ptr<std::vector<std::uint8_t>> coded, std::int64_t loops, std::function<void()> finished);
+/// Sends `clip` on the endpoint's channel, a frame every 20 ms, `loops` times, then runs
+/// `finished` on the call loop (not when stopped with stop_pacing()).
+void play_clip(const std::shared_ptr<MediaState>& state, const Endpoint& endpoint,
+               std::shared_ptr<const CodedClip> clip, std::int64_t loops, std::function<void()> finished);
 
 /// A verb's file argument: a name or a list of names, relative ones in `sounds`.
 std::vector<std::filesystem::path> files_of(const ScriptValue& value, const std::filesystem::path& sounds);

@@ -10,19 +10,20 @@ namespace {
 constexpr std::size_t kFrameSamples = 160;
 }
 
-MusicClass::MusicClass(std::vector<std::int16_t> pcm) : epoch_(std::chrono::steady_clock::now()) {
+MusicClass::MusicClass(const std::vector<std::int16_t>& pcm, const std::vector<std::string>& encodings)
+    : epoch_(std::chrono::steady_clock::now()) {
   if (pcm.empty()) throw std::invalid_argument("music on hold: no audio");
   frames_ = (pcm.size() + kFrameSamples - 1) / kFrameSamples;
-  pcm.resize(frames_ * kFrameSamples, 0);
-  ulaw_ = g711_encode(G711Law::ulaw, pcm);
-  alaw_ = g711_encode(G711Law::alaw, pcm);
+  for (const std::string& encoding : encodings)
+    if (auto codec = make_codec(encoding)) coded_[encoding] = encode_clip(*codec, pcm);
 }
 
-std::span<const std::uint8_t> MusicClass::frame_at(G711Law law, std::chrono::steady_clock::time_point now) const {
+std::span<const std::uint8_t> MusicClass::frame_at(const std::string& encoding,
+                                                   std::chrono::steady_clock::time_point now) const {
+  auto coded = coded_.find(encoding);
+  if (coded == coded_.end()) return {};
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - epoch_).count();
-  const auto frame = static_cast<std::size_t>(std::max<std::int64_t>(elapsed, 0) / 20) % frames_;
-  const auto& coded = law == G711Law::alaw ? alaw_ : ulaw_;
-  return std::span<const std::uint8_t>(coded).subspan(frame * kFrameSamples, kFrameSamples);
+  return coded->second.frame(static_cast<std::size_t>(std::max<std::int64_t>(elapsed, 0) / 20) % frames_);
 }
 
 std::vector<std::int16_t> builtin_hold_music() {

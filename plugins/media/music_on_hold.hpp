@@ -11,21 +11,20 @@
 #include <string>
 #include <vector>
 
-#include "g711.hpp"
+#include "audio_codec.hpp"
 
 namespace junction::media {
 
 class MusicClass {
  public:
-  /// `pcm`: 8 kHz mono, at least one sample.
-  explicit MusicClass(std::vector<std::int16_t> pcm);
-  /// The 20 ms frame (160 bytes of `law`) the stream plays at `now`.
-  std::span<const std::uint8_t> frame_at(G711Law law, std::chrono::steady_clock::time_point now) const;
+  /// `pcm`: 8 kHz mono, at least one sample; coded once in each of `encodings`.
+  MusicClass(const std::vector<std::int16_t>& pcm, const std::vector<std::string>& encodings);
+  /// The 20 ms frame in `encoding` the stream plays at `now` (empty for an encoding it lacks).
+  std::span<const std::uint8_t> frame_at(const std::string& encoding, std::chrono::steady_clock::time_point now) const;
   std::chrono::milliseconds length() const { return std::chrono::milliseconds(frames_ * 20); }
 
  private:
-  std::vector<std::uint8_t> ulaw_;  // whole frames: the end is filled up with silence
-  std::vector<std::uint8_t> alaw_;
+  std::map<std::string, CodedClip> coded_;  // whole frames: the end is filled up with silence
   std::size_t frames_ = 0;
   std::chrono::steady_clock::time_point epoch_;
 };

@@ -75,7 +75,7 @@ VerbSpec record_verb(std::weak_ptr<MediaState> weak) {
     if (!media) return call.completion->reject(error);
     const std::uint64_t owner = ++media->sink_owner;  // the stop keys below are this call's
     auto recording =
-        std::make_shared<Recording>(state->io, media->tap, std::make_shared<Recorder>(media->law(), limits));
+        std::make_shared<Recording>(state->io, media->tap, std::make_shared<Recorder>(make_codec(media->format.encoding), limits));
     recording->loop = &state->host.executor();
     auto done = call.completion;
     // Whatever ends it, the file is written (a caller hanging up ends a voicemail, it does not

@@ -5,8 +5,6 @@
 namespace junction::media {
 
 void Recorder::feed(std::uint16_t sequence, std::uint32_t timestamp, std::span<const std::uint8_t> payload) {
-  // 10-60 ms packets set the turn; other sizes (garbage, or a peer's games) do not.
-  if (payload.size() >= 80 && payload.size() <= 480) packet_samples_ = payload.size();
   buffer_.put(sequence, timestamp, payload);
 }
 
@@ -14,7 +12,11 @@ Recorder::Stop Recorder::tick() {
   std::vector<std::int16_t> frame;
   auto packet = buffer_.get();
   if (!packet && samples_.empty()) return Stop::running;  // the stream has not begun (or fills the buffer)
-  if (packet) frame = g711_decode(law_, packet->payload);
+  if (packet) {
+    frame = codec_->decode(packet->payload);
+    // 10-60 ms packets set the turn; other lengths (garbage, or a peer's games) do not.
+    if (frame.size() >= 80 && frame.size() <= 480) packet_samples_ = frame.size();
+  }
   frame.resize(packet_samples_, 0);  // a gap (or a short packet): silence fills the turn
   long sum = 0;
   for (std::int16_t s : frame) sum += std::abs(static_cast<int>(s));

@@ -9,7 +9,9 @@
 #include <span>
 #include <vector>
 
-#include "g711.hpp"
+#include <memory>
+
+#include "audio_codec.hpp"
 #include "jitter_buffer.hpp"
 
 namespace junction::media {
@@ -23,7 +25,8 @@ class Recorder {
   };
   enum class Stop { running, max_length, silence };
 
-  Recorder(G711Law law, Limits limits) : law_(law), limits_(limits) {}
+  /// `codec` decodes the recorded stream's payloads.
+  Recorder(std::unique_ptr<AudioCodec> codec, Limits limits) : codec_(std::move(codec)), limits_(limits) {}
 
   /// An audio packet of the recorded stream arrived.
   void feed(std::uint16_t sequence, std::uint32_t timestamp, std::span<const std::uint8_t> payload);
@@ -37,13 +40,13 @@ class Recorder {
   std::chrono::milliseconds length() const { return std::chrono::milliseconds(samples_.size() / 8); }
 
  private:
-  G711Law law_;
+  std::unique_ptr<AudioCodec> codec_;
   Limits limits_;
   JitterBuffer buffer_{3};
   std::vector<std::int16_t> samples_;
   bool heard_speech_ = false;
   std::size_t silent_samples_ = 0;    // at the end of samples_
-  std::size_t packet_samples_ = 160;  // G.711: one sample per byte; phones use 10-60 ms packets
+  std::size_t packet_samples_ = 160;  // of the stream's packets (phones use 10-60 ms), at 8 kHz
 };
 
 }  // namespace junction::media

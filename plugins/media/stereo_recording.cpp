@@ -14,12 +14,12 @@ StereoRecording::StereoRecording(Clock::time_point start, std::chrono::seconds m
     : start_(start), max_samples_(static_cast<std::size_t>(max_length.count() * kRate)) {}
 
 void StereoRecording::feed(int side, std::uint32_t timestamp, std::span<const std::int16_t> pcm,
-                           Clock::time_point arrival) {
-  if (side < 0 || side > 1 || pcm.empty()) return;
+                           Clock::time_point arrival, std::uint32_t units_per_sample) {
+  if (side < 0 || side > 1 || pcm.empty() || units_per_sample == 0) return;
   Track& track = tracks_[static_cast<std::size_t>(side)];
   const std::int64_t arrived =
       std::chrono::duration_cast<std::chrono::microseconds>(arrival - start_).count() * kRate / 1000000;
-  std::int64_t position = track.origin + static_cast<std::int32_t>(timestamp - track.first);
+  std::int64_t position = track.origin + static_cast<std::int32_t>(timestamp - track.first) / units_per_sample;
   if (!track.started || position < arrived - kResync || position > arrived + kResync) {
     track.started = true;
     track.first = timestamp;

@@ -18,8 +18,10 @@ class StereoRecording {
   using Clock = std::chrono::steady_clock;
   StereoRecording(Clock::time_point start, std::chrono::seconds max_length);
 
-  /// 8 kHz samples of `side` (0 caller, 1 callee) from a packet with RTP `timestamp`.
-  void feed(int side, std::uint32_t timestamp, std::span<const std::int16_t> pcm, Clock::time_point arrival);
+  /// 8 kHz samples of `side` (0 caller, 1 callee) from a packet with RTP `timestamp`, whose
+  /// clock has `units_per_sample` units per 8 kHz sample (6 for Opus).
+  void feed(int side, std::uint32_t timestamp, std::span<const std::int16_t> pcm, Clock::time_point arrival,
+            std::uint32_t units_per_sample = 1);
   /// Left and right interleaved, as long as the longer side.
   std::vector<std::int16_t> interleaved() const;
   std::chrono::milliseconds length() const;

@@ -6,6 +6,8 @@
 
 #include "recorder.hpp"
 
+#include "g711.hpp"
+
 namespace junction::media {
 namespace {
 
@@ -19,7 +21,7 @@ std::vector<std::uint8_t> tone_frame(int frame) {
 const std::vector<std::uint8_t> kSilence(160, 0xff);
 
 TEST(RecorderTest, FramesComeOutInOrderAndAGapIsSilence) {
-  Recorder recorder(G711Law::ulaw, {});
+  Recorder recorder(make_codec("PCMU"), {});
   for (int f : {0, 2, 1, 4}) recorder.feed(static_cast<std::uint16_t>(100 + f), f * 160u, tone_frame(f));  // 3 lost
   for (int turn = 0; turn < 5; ++turn) EXPECT_EQ(recorder.tick(), Recorder::Stop::running);
   const auto& samples = recorder.samples();
@@ -32,7 +34,7 @@ TEST(RecorderTest, FramesComeOutInOrderAndAGapIsSilence) {
 }
 
 TEST(RecorderTest, StopsAtTheMaximumLength) {
-  Recorder recorder(G711Law::ulaw, {200ms, 0ms, 500});
+  Recorder recorder(make_codec("PCMU"), {200ms, 0ms, 500});
   Recorder::Stop stop = Recorder::Stop::running;
   int turns = 0;
   while (stop == Recorder::Stop::running && turns < 100) {
@@ -45,7 +47,7 @@ TEST(RecorderTest, StopsAtTheMaximumLength) {
 }
 
 TEST(RecorderTest, SilenceAfterSpeechEndsItAndIsCutButLeadingSilenceDoesNot) {
-  Recorder recorder(G711Law::ulaw, {10000ms, 100ms, 500});
+  Recorder recorder(make_codec("PCMU"), {10000ms, 100ms, 500});
   int seq = 0;
   auto turn = [&](const std::vector<std::uint8_t>& payload) {
     recorder.feed(static_cast<std::uint16_t>(seq), seq * 160u, payload);
