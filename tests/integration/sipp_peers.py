@@ -33,6 +33,21 @@ def scenario_copy(sandbox, scenario, expect):
     return path
 
 
+def scenario_with(sandbox, scenario, replacements):
+    """tests/sip/<scenario> with each text in `replacements` replaced (for what SIPp's keys cannot
+    reach: regular expressions, whole SDP lines), written into the sandbox; returns its path."""
+    with open(os.path.join(SCENARIOS, scenario), encoding="ascii") as f:
+        text = f.read()
+    for old, new in replacements.items():
+        if old not in text:
+            raise ValueError(f"{scenario} has no {old!r}")
+        text = text.replace(old, str(new))
+    path = os.path.join(sandbox.dir, f"with_{len(os.listdir(sandbox.dir))}_{scenario}")
+    with open(path, "w", encoding="ascii") as f:
+        f.write(text)
+    return path
+
+
 def scenario_path(sandbox, scenario, expect=None):
     return scenario_copy(sandbox, scenario, expect) if expect is not None else os.path.join(SCENARIOS, scenario)
 

@@ -61,22 +61,11 @@ class MediaAnchorTest(unittest.TestCase):
                                             contact_port=phone.port), self.daemon.log())
         return phone
 
-    def scenario_with(self, scenario, replacements):
-        """tests/sip/<scenario> with the test's own values put in, as a file in the sandbox."""
-        with open(os.path.join(sipp_peers.SCENARIOS, scenario), encoding="ascii") as f:
-            text = f.read()
-        for key, value in replacements.items():
-            text = text.replace(f"[{key}]", str(value))
-        path = os.path.join(self.sandbox.dir, scenario)
-        with open(path, "w", encoding="ascii") as f:
-            f.write(text)
-        return path
-
     def test_a_held_phone_hears_the_music_class_and_resuming_reconnects_the_phones(self):
         self.start('function on_call(call)\n  dial("1002")\nend\n')
         callee_rtp = RtpListener(self)
         phone = self.callee("callee_held_music.xml", {"rtp_port": callee_rtp.port})
-        caller = self.scenario_with("call_hold_resume.xml", {"callee_rtp": callee_rtp.port})
+        caller = sipp_peers.scenario_with(self.sandbox, "call_hold_resume.xml", {"[callee_rtp]": callee_rtp.port})
         ok, err = sipp_peers.run(self.sandbox, self.sip_port, caller, keys=ALICE, service="1002")
         self.assertTrue(ok, f"caller: {err}\n{self.daemon.log()}")
         ok, err = phone.wait()
@@ -133,6 +122,38 @@ class MediaAnchorTest(unittest.TestCase):
                       "the caller's audio is on the left")
         start = next(i for i in range(len(right)) if right[i:i + 160] == callee_said[:160])
         self.assertEqual(right[start:start + len(callee_said)], callee_said, "the callee's second is on the right")
+
+    def test_a_relay_between_a_law_and_opus_transcodes(self):
+        recording = os.path.join(self.sandbox.dir, "call.wav")
+        self.start(f'function on_call(call)\n  record_call("{recording}")\n  dial("1002")\nend\n')
+        opus = "96\n      a=rtpmap:96 opus/48000/2"
+        callee_rtp = RtpListener(self)
+        # The caller offers A-law and Opus; the callee answers Opus: the server, in between,
+        # takes A-law from the caller (our first codec it has) and sends the callee Opus.
+        callee = sipp_peers.scenario_with(self.sandbox, "callee_recorded.xml", {
+            "m=audio [0-9]+ RTP/AVP 8 101": "m=audio [0-9]+ RTP/AVP 8 96 101",
+            'm=audio [0-9]+ RTP/AVP 8"': 'm=audio [0-9]+ RTP/AVP 96"',
+            "m=audio [rtp_port] RTP/AVP 8": f"m=audio [rtp_port] RTP/AVP {opus}"})
+        caller = sipp_peers.scenario_with(self.sandbox, "call_recorded.xml", {
+            "m=audio [media_port] RTP/AVP 8 101": "m=audio [media_port] RTP/AVP 8 96 101\n      a=rtpmap:96 opus/48000/2"})
+        phone = self.callee(callee, {"rtp_port": callee_rtp.port})
+        ok, err = sipp_peers.run(self.sandbox, self.sip_port, caller, keys=ALICE, service="1002")
+        self.assertTrue(ok, f"caller: {err}\n{self.daemon.log()}")
+        ok, err = phone.wait()
+        self.assertTrue(ok, f"callee: {err}\n{self.daemon.log()}")
+        self.daemon.wait_for(r"call recorded to " + recording)
+        packets = [data for _, data in callee_rtp.packets]
+        self.assertGreaterEqual(len(packets), 50, "a second and more of the caller, in 20 ms Opus packets")
+        self.assertEqual({data[1] & 0x7F for data in packets}, {96})
+        self.assertEqual({data[12] >> 3 for data in packets}, {1}, "SILK narrowband, 20 ms (RFC 6716 3.1)")
+        timestamps = [struct.unpack("!I", data[4:8])[0] for data in packets]
+        self.assertEqual({(b - a) & 0xFFFFFFFF for a, b in zip(timestamps, timestamps[1:])}, {960})
+        with wave.open(recording, "rb") as w:
+            frames = struct.unpack(f"<{w.getnframes() * 2}h", w.readframes(w.getnframes()))
+        left = list(frames[0::2])
+        caller_said = [alaw_to_linear(b) for b in pcap_payloads(PCAP)[:800]]
+        self.assertIn(caller_said, [left[i:i + 800] for i in range(0, len(left) - 800)],
+                      "the caller's A-law, decoded, is on the left")
 
     def test_keys_sent_in_sip_info_are_collected(self):
         self.start('function on_call(call)\n  local digits, why = collect({ max_digits = 5, first_timeout = 5 })\n'

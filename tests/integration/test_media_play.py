@@ -151,6 +151,32 @@ class MediaPlayTest(unittest.TestCase):
         self.assertGreater(len(audio), 8000, "a sentence lasts more than a second")
         self.assertGreater(sum(abs(x) for x in audio) / len(audio), 300, "and it is not silence")
 
+    def test_opus_and_g722_callers_hear_announcements_in_their_codec(self):
+        self.start(f'function on_call(call)\n  local ok, why = play("{self.wav}")\n'
+                   f'  log("played " .. tostring(ok) .. " " .. tostring(why))\n  hangup()\nend\n')
+        start = 0
+        for offer, payload_type, units in (("96 101\n      a=rtpmap:96 opus/48000/2", 96, 960), ("9 101", 9, 160)):
+            rtp = RtpListener(self)
+            scenario = sipp_peers.scenario_with(self.sandbox, "call_hears_announcement.xml", {
+                "RTP/AVP 0 8 101": f"RTP/AVP {offer}",
+                "m=audio [0-9]+ RTP/AVP 0 101": f"m=audio [0-9]+ RTP/AVP {payload_type}"})
+            ok, err = sipp_peers.run(self.sandbox, self.sip_port, scenario, keys={**ALICE, "rtp_port": rtp.port},
+                                     service="1002")
+            self.assertTrue(ok, f"{err}\n{self.daemon.log()}")
+            self.daemon.wait_for(r"played true nil", start=start)
+            packets = [data for _, data in rtp.packets]
+            self.assertEqual(len(packets), 50, f"one second in 20 ms packets of payload type {payload_type}")
+            timestamps = [struct.unpack("!I", data[4:8])[0] for data in packets]
+            self.assertEqual({data[1] & 0x7F for data in packets}, {payload_type})
+            self.assertEqual({(b - a) & 0xFFFFFFFF for a, b in zip(timestamps, timestamps[1:])}, {units})
+            if payload_type == 96:
+                # RFC 6716 3.1: the TOC byte says SILK narrowband, 20 ms frames (configuration 1).
+                self.assertEqual({data[12] >> 3 for data in packets}, {1})
+                self.assertLess(sum(len(d) - 12 for d in packets), 8000, "Opus is smaller than G.711")
+            else:
+                self.assertEqual({len(d) - 12 for d in packets}, {160}, "G.722 at 64 kbit/s")
+            start = self.daemon.wait_for(r"cdr caller=1001", start=start)[0] + 1
+
     def test_a_missing_file_is_the_flows_error_to_handle(self):
         self.start('function on_call(call)\n  local ok, why = play("/nonexistent/x.wav")\n'
                    '  log("play said " .. tostring(ok) .. " " .. tostring(why))\n  hangup()\nend\n')
