@@ -16,7 +16,7 @@ void aim(Endpoint& endpoint, const AudioOffer& remote) {
   // 0.0.0.0 (an old-style hold) or a name: nowhere to send until the far end's packets show where.
   const bool usable = !ec && !ip.is_unspecified();
   endpoint.channel->set_remote({usable ? ip : asio::ip::address_v4::loopback(), usable ? remote.port : std::uint16_t{0}},
-                               endpoint.format.payload_type, std::move(accepted));
+                               endpoint.format.payload_type, std::move(accepted), endpoint.format.rate);
 }
 
 // Media thread: an anchored call's audio on to the other leg (transcoded when the legs' codecs
@@ -93,6 +93,7 @@ std::optional<Endpoint> open_endpoint(const std::shared_ptr<MediaState>& state, 
     });
   });
   endpoint.channel->keep_alive(state);  // its io_context, for closures holding the channel past stop()
+  endpoint.channel->set_rtcp_interval(state->settings.rtcp_interval);
   aim(endpoint, *offer);
   endpoint.channel->start();
   state->channels.add(1);
@@ -102,7 +103,15 @@ std::optional<Endpoint> open_endpoint(const std::shared_ptr<MediaState>& state, 
 void close_endpoint(MediaState& state, Endpoint& endpoint) {
   if (!endpoint.channel) return;
   const auto& stats = endpoint.channel->stats();
-  state.dropped.add(stats.malformed + stats.wrong_payload + stats.wrong_ssrc);
+  state.dropped.add(stats.malformed + stats.wrong_payload + stats.wrong_ssrc + stats.rtcp_dropped);
+  state.rtcp_sent.add(stats.rtcp_sent);
+  // What the call's operator asks about afterwards: how the media was, both ways.
+  state.host.logger().info(
+      "media leg " + std::to_string(endpoint.leg) + " " + endpoint.format.encoding + ": sent " +
+      std::to_string(stats.sent) + ", received " + std::to_string(stats.received) + ", lost " +
+      std::to_string(stats.lost) + ", jitter " + std::to_string(stats.jitter_us / 1000) + " ms, far end lost " +
+      std::to_string(stats.far_end_lost) + ", round trip " +
+      (stats.round_trip_us ? std::to_string(stats.round_trip_us / 1000) + " ms" : std::string("unknown")));
   endpoint.channel->close();
   endpoint.channel.reset();
   state.channels.add(-1);

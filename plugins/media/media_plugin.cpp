@@ -14,7 +14,7 @@ ConfigSchema media_config_schema() {
       {"address", S::string().with_default("127.0.0.1").with_doc("IP literal RTP binds to and offers")},
       {"ports", S::map({{"first", S::integer(1024, 65534).with_default("20000")},
                         {"last", S::integer(1025, 65535).with_default("29999")}})
-                    .with_doc("RTP port range (even ports are used)")},
+                    .with_doc("RTP on even ports, RTCP on the odd port above each, all within the range")},
       {"codecs", S::list(S::one_of(known_codecs()))
                      .with_doc("in order of preference; default [PCMU, PCMA, G722, opus]")},
       {"sounds_directory", S::string().with_doc("where relative file names given to play() are found")},
@@ -25,6 +25,8 @@ ConfigSchema media_config_schema() {
       {"music_on_hold", S::map_of(S::list(S::string()))
                             .with_doc("music classes: name -> audio files played in turn (relative ones in "
                                       "sounds_directory); a built-in tune is the class `default` unless set here")},
+      {"rtcp_interval_s", S::integer(0, 60).with_default("5").with_doc(
+                              "seconds between RTCP reports on each stream (randomised by half); 0: none")},
       {"hold_music", S::string().with_default("default").with_doc(
                          "the class a party hears while the phone it talks to holds it; `none`: holds pass "
                          "through to the other phone and nobody hears music")},
@@ -53,6 +55,7 @@ class MediaPlugin final : public Plugin {
     settings_.sounds = config.get_string("sounds_directory");
     settings_.tone_country = config.get_string("tone_country", "de");
     settings_.language = config.get_string("language", "en");
+    settings_.rtcp_interval = std::chrono::seconds(config.get_int("rtcp_interval_s", 5));
     load_music(config);
   }
 

@@ -41,6 +41,7 @@ struct MediaSettings {
   std::string language = "en";
   std::map<std::string, std::vector<std::filesystem::path>> music_classes;  // besides the built-in "default"
   std::string hold_music = "default";  // played to a party its peer holds; empty: holds pass through
+  std::chrono::milliseconds rtcp_interval{5000};  // 0: no RTCP reports
 };
 
 // What the media thread does with a leg's incoming audio. Media thread only.
@@ -115,7 +116,8 @@ struct MediaState {
         channels(host.metrics().gauge("junction_media_channels", "RTP channels open")),
         frames_sent(host.metrics().counter("junction_media_frames_sent_total", "RTP packets sent")),
         dropped(host.metrics().counter("junction_media_packets_dropped_total",
-                                       "RTP packets received and dropped (malformed, wrong type or sender)")),
+                                       "RTP and RTCP packets received and dropped (malformed, wrong type or sender)")),
+        rtcp_sent(host.metrics().counter("junction_media_rtcp_reports_sent_total", "RTCP reports sent")),
         thread([this] { io.run(); }) {}
 
   Host& host;
@@ -131,6 +133,7 @@ struct MediaState {
   Gauge& channels;
   Counter& frames_sent;
   Counter& dropped;
+  Counter& rtcp_sent;
   std::thread thread;  // last: starts running once everything above exists
 
   // When start() failed after this was made, stop() never runs: the thread must not be left.

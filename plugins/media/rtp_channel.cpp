@@ -1,6 +1,7 @@
 #include "rtp_channel.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 #include <stdexcept>
 
@@ -21,53 +22,76 @@ std::shared_ptr<RtpChannel> RtpChannel::open(asio::io_context& io, const std::st
                                              MediaClock* clock) {
   const auto ip = asio::ip::make_address(address);
   const std::uint32_t first = range.first + (range.first & 1u);  // RTP on even ports (RFC 3550 11)
-  if (range.last < first) throw std::runtime_error("media: port range has no even port");
-  const std::uint32_t count = (range.last - first) / 2 + 1;
+  if (range.last < first + 1) throw std::runtime_error("media: port range has no even port with one above it");
+  const std::uint32_t count = (range.last - first - 1) / 2 + 1;  // RTP p and RTCP p + 1 both in range
   const std::uint32_t start = random32() % count;
   for (std::uint32_t i = 0; i < count; ++i) {
     const auto port = static_cast<std::uint16_t>(first + 2 * ((start + i) % count));
     asio::ip::udp::socket socket(io);
+    asio::ip::udp::socket rtcp(io);
     boost::system::error_code ec;
-    socket.open(ip.is_v4() ? asio::ip::udp::v4() : asio::ip::udp::v6(), ec);
+    const auto family = ip.is_v4() ? asio::ip::udp::v4() : asio::ip::udp::v6();
+    socket.open(family, ec);
+    if (!ec) rtcp.open(family, ec);
     if (ec) throw std::runtime_error("media: cannot open a UDP socket: " + ec.message());
     socket.bind({ip, port}, ec);
-    if (!ec) return std::shared_ptr<RtpChannel>(new RtpChannel(io, std::move(socket), port, clock));
+    if (ec) continue;
+    rtcp.bind({ip, static_cast<std::uint16_t>(port + 1)}, ec);  // RTCP on the next port (RFC 3550 11)
+    if (!ec) return std::shared_ptr<RtpChannel>(new RtpChannel(io, std::move(socket), std::move(rtcp), port, clock));
   }
   throw std::runtime_error("media: no free port in " + std::to_string(range.first) + "-" + std::to_string(range.last) +
                            " on " + address);
 }
 
-RtpChannel::RtpChannel(asio::io_context& io, asio::ip::udp::socket socket, std::uint16_t port, MediaClock* clock)
+RtpChannel::RtpChannel(asio::io_context& io, asio::ip::udp::socket socket, asio::ip::udp::socket rtcp_socket,
+                       std::uint16_t port, MediaClock* clock)
     : io_(io),
       socket_(std::move(socket)),
+      rtcp_socket_(std::move(rtcp_socket)),
       pacer_(io),
+      reporter_(io),
       clock_(clock),
       port_(port),
       our_ssrc_(random32()),
       sequence_(static_cast<std::uint16_t>(random32())),
-      timestamp_(random32()) {}
+      timestamp_(random32()) {
+  // RFC 7022: a CNAME of its own per stream, so nothing about the host is given away.
+  char cname[32];
+  std::snprintf(cname, sizeof cname, "junction-%08x%08x", random32(), random32());
+  cname_ = cname;
+}
 
 void RtpChannel::set_remote(const Endpoint& remote, std::uint8_t send_payload_type,
-                            std::vector<std::uint8_t> payload_types) {
-  asio::post(io_, [self = shared_from_this(), remote, send_payload_type, types = std::move(payload_types)]() mutable {
+                            std::vector<std::uint8_t> payload_types, unsigned clock_rate) {
+  asio::post(io_, [self = shared_from_this(), remote, send_payload_type, types = std::move(payload_types),
+                   clock_rate]() mutable {
     self->remote_ = remote;
     self->latched_ = false;
+    self->rtcp_remote_ = Endpoint(remote.address(), remote.port() ? static_cast<std::uint16_t>(remote.port() + 1) : 0);
+    self->rtcp_latched_ = false;
+    self->clock_rate_ = clock_rate ? clock_rate : 8000;
     self->send_type_ = send_payload_type;
     self->accepted_types_ = std::move(types);
   });
 }
 
 void RtpChannel::start() {
-  asio::post(io_, [self = shared_from_this()] { self->receive(); });
+  asio::post(io_, [self = shared_from_this()] {
+    self->receive();
+    self->receive_rtcp();
+    self->schedule_report();
+  });
 }
 
 void RtpChannel::close() {
   asio::post(io_, [self = shared_from_this()] {
     self->closed_ = true;
     self->pacer_.cancel();
+    self->reporter_.cancel();
     self->receiver_ = nullptr;  // what it holds may hold this channel (relaying between two)
     boost::system::error_code ignored;
     self->socket_.close(ignored);
+    self->rtcp_socket_.close(ignored);
   });
 }
 
@@ -111,6 +135,7 @@ void RtpChannel::accept(std::size_t size) {
     latched_ = true;
   }
   ++stats_.received;
+  reception_.on_packet(packet.header.sequence, packet.header.timestamp, now_in_clock_units());
   if (receiver_) receiver_(packet.header, packet.payload);
 }
 
@@ -123,7 +148,104 @@ void RtpChannel::send_frame(std::span<const std::uint8_t> payload, std::uint32_t
   if (size == 0) return;
   boost::system::error_code ec;
   socket_.send_to(asio::buffer(out_.data(), size), remote_, 0, ec);  // UDP: never blocks for long
-  if (!ec) ++stats_.sent;
+  if (ec) return;
+  ++stats_.sent;
+  ++packets_sent_;
+  octets_sent_ += static_cast<std::uint32_t>(payload.size());
+  sent_since_report_ = true;
+}
+
+std::uint32_t RtpChannel::now_in_clock_units() const {
+  const auto now = std::chrono::steady_clock::now().time_since_epoch();
+  return static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(now).count() *
+                                    clock_rate_ / 1000000);
+}
+
+void RtpChannel::receive_rtcp() {
+  if (closed_) return;
+  rtcp_socket_.async_receive_from(asio::buffer(rtcp_in_), rtcp_sender_,
+                                  [self = shared_from_this()](const boost::system::error_code& ec, std::size_t size) {
+                                    if (ec == asio::error::operation_aborted || self->closed_) return;
+                                    if (!ec) self->accept_rtcp(size);
+                                    self->receive_rtcp();
+                                  });
+}
+
+namespace {
+std::uint64_t ntp_now() {
+  const auto since_1970 = std::chrono::system_clock::now().time_since_epoch();
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(since_1970).count();
+  const std::uint64_t seconds = static_cast<std::uint64_t>(micros / 1000000) + 2208988800ull;  // from 1900
+  const std::uint64_t fraction = (static_cast<std::uint64_t>(micros % 1000000) << 32) / 1000000;
+  return seconds << 32 | fraction;
+}
+
+std::uint32_t in_65536ths(std::chrono::steady_clock::duration d) {
+  return static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(d).count() * 65536 / 1000000);
+}
+}  // namespace
+
+void RtpChannel::accept_rtcp(std::size_t size) {
+  const auto report = parse_rtcp(std::span<const std::uint8_t>(rtcp_in_.data(), size));
+  // Only the far end's own reports count: valid, from where its RTCP is (latched like RTP),
+  // about the stream it sends us.
+  const bool from_elsewhere = rtcp_latched_ && rtcp_sender_ != rtcp_remote_;
+  if (!report || from_elsewhere || (their_ssrc_ && report->ssrc != *their_ssrc_)) {
+    ++stats_.rtcp_dropped;
+    return;
+  }
+  if (!rtcp_latched_) {
+    rtcp_remote_ = rtcp_sender_;
+    rtcp_latched_ = true;
+  }
+  ++stats_.rtcp_received;
+  if (report->sender) {
+    their_last_sr_ = ntp_middle(report->sender->ntp);
+    their_last_sr_at_ = std::chrono::steady_clock::now();
+  }
+  for (const ReportBlock& block : report->blocks) {
+    if (block.ssrc != our_ssrc_) continue;
+    stats_.far_end_lost = block.cumulative_lost;
+    if (block.last_sr == 0) continue;
+    // RFC 3550 6.4.1: round trip = arrival - LSR - DLSR, in 1/65536 s.
+    const std::uint32_t rtt = ntp_middle(ntp_now()) - block.last_sr - block.delay_since_last_sr;
+    if (rtt < 65536u * 10) stats_.round_trip_us = static_cast<std::uint32_t>(std::uint64_t{rtt} * 1000000 / 65536);
+  }
+}
+
+void RtpChannel::schedule_report() {
+  if (closed_ || rtcp_interval_.count() <= 0) return;
+  // RFC 3550 6.2: a random interval between 0.5 and 1.5 times the nominal one.
+  const auto interval = std::chrono::milliseconds(rtcp_interval_.count() / 2 + random32() % (rtcp_interval_.count() + 1));
+  reporter_.expires_after(interval);
+  reporter_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (ec || self->closed_) return;
+    self->send_report();
+    self->schedule_report();
+  });
+}
+
+void RtpChannel::send_report() {
+  if (rtcp_remote_.port() == 0) return;  // nowhere to report to yet
+  std::optional<SenderInfo> sender;
+  if (sent_since_report_) sender = SenderInfo{ntp_now(), timestamp_, packets_sent_, octets_sent_};
+  sent_since_report_ = false;
+  std::optional<ReportBlock> block;
+  if (reception_.started() && their_ssrc_) {
+    block = reception_.report(*their_ssrc_);
+    if (their_last_sr_ != 0) {
+      block->last_sr = their_last_sr_;
+      block->delay_since_last_sr = in_65536ths(std::chrono::steady_clock::now() - their_last_sr_at_);
+    }
+    stats_.lost = static_cast<std::uint64_t>(std::max<std::int64_t>(reception_.lost(), 0));
+    stats_.jitter_us = static_cast<std::uint32_t>(std::uint64_t{reception_.jitter()} * 1000000 / clock_rate_);
+  }
+  std::array<std::uint8_t, 256> packet{};
+  const std::size_t size = write_rtcp_report(our_ssrc_, sender, block, cname_, packet);
+  if (size == 0) return;
+  boost::system::error_code ec;
+  rtcp_socket_.send_to(asio::buffer(packet.data(), size), rtcp_remote_, 0, ec);
+  if (!ec) ++stats_.rtcp_sent;
 }
 
 void RtpChannel::pace(std::chrono::milliseconds interval, std::uint32_t samples, FrameSource source) {

@@ -42,9 +42,9 @@ def pcap_payloads(path):
 class RtpListener:
     """A phone's RTP port: keeps every datagram with its arrival time."""
 
-    def __init__(self, owner):
+    def __init__(self, owner, port=0):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind((h.HOST, 0))
+        self.sock.bind((h.HOST, port))
         self.port = self.sock.getsockname()[1]
         self.packets = []
         self.sources = []
@@ -67,6 +67,24 @@ class RtpListener:
     def close(self):
         self.sock.close()
         self._thread.join(timeout=5)
+
+    @classmethod
+    def with_rtcp(cls, owner):
+        """An RTP port (even) and its RTCP port (the one above), as a phone has them."""
+        for _ in range(50):
+            probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            probe.bind((h.HOST, 0))
+            port = probe.getsockname()[1] & ~1
+            probe.close()
+            try:
+                rtp = cls(owner, port)
+            except OSError:
+                continue
+            try:
+                return rtp, cls(owner, port + 1)
+            except OSError:
+                continue
+        raise RuntimeError("no free pair of UDP ports")
 
     def send_to_sender(self, payloads, payload_type, interval=0.02):
         """Once a packet has arrived, sends `payloads` as RTP back to where it came from, paced

@@ -27,7 +27,8 @@ class MediaPlayTest(unittest.TestCase):
         self.sip_port = self.sandbox.sip_port
         first = h.free_port() & ~1
         text = h.replace_once(self.sandbox.config_text, "      realm: junction\n", SIP_TEST_SETTINGS)
-        text = h.replace_once(text, "ports: { first: 20000, last: 29999 }", f"ports: {{ first: {first}, last: {first + 40} }}")
+        text = h.replace_once(text, "ports: { first: 20000, last: 29999 }",
+                              f"ports: {{ first: {first}, last: {first + 40} }}, rtcp_interval_s: 1")
         self.sandbox.write_config(text)
         self.wav = os.path.join(self.sandbox.dir, "tone.wav")
         with wave.open(self.wav, "wb") as w:
@@ -176,6 +177,28 @@ class MediaPlayTest(unittest.TestCase):
             else:
                 self.assertEqual({len(d) - 12 for d in packets}, {160}, "G.722 at 64 kbit/s")
             start = self.daemon.wait_for(r"cdr caller=1001", start=start)[0] + 1
+
+    def test_the_server_reports_on_its_stream_in_rtcp(self):
+        self.start(f'function on_call(call)\n  local ok, why = play("{self.wav}", {{ loop = 3 }})\n'
+                   f'  log("played " .. tostring(ok) .. " " .. tostring(why))\n  hangup()\nend\n')
+        rtp, rtcp = RtpListener.with_rtcp(self)
+        ok, err = sipp_peers.run(self.sandbox, self.sip_port, "call_hears_announcement.xml",
+                                 keys={**ALICE, "rtp_port": rtp.port}, service="1002")
+        self.assertTrue(ok, f"{err}\n{self.daemon.log()}")
+        self.daemon.wait_for(r"played true nil")
+        self.daemon.wait_for(r"media leg \d+ PCMU: sent 150, received 0")
+        ssrc = struct.unpack("!I", rtp.packets[0][1][8:12])[0]
+        reports = [data for _, data in rtcp.packets]
+        self.assertGreaterEqual(len(reports), 1, "about one report a second for three seconds")
+        for data in reports:
+            self.assertEqual(data[0] >> 6, 2)
+            self.assertEqual(data[1], 200, "a sender report while it sends")
+            self.assertEqual(struct.unpack("!I", data[4:8])[0], ssrc, "about the RTP stream's SSRC")
+            packets = struct.unpack("!I", data[20:24])[0]
+            self.assertTrue(0 < packets <= 150, packets)
+            self.assertIn(b"junction-", data, "with an SDES CNAME")
+            length = (struct.unpack("!H", data[2:4])[0] + 1) * 4
+            self.assertEqual(data[length + 1], 202, "the SDES follows the SR")
 
     def test_a_missing_file_is_the_flows_error_to_handle(self):
         self.start('function on_call(call)\n  local ok, why = play("/nonexistent/x.wav")\n'

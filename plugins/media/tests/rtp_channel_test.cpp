@@ -79,15 +79,16 @@ class RtpChannelTest : public ::testing::Test {
 };
 
 TEST_F(RtpChannelTest, PortsAreEvenAndFromTheRangeUntilItIsFull) {
-  auto a = RtpChannel::open(io_, "127.0.0.1", {41001, 41004});
+  // Even ports for RTP, each with the port above it for RTCP, both in the range.
+  auto a = RtpChannel::open(io_, "127.0.0.1", {41001, 41005});
   EXPECT_TRUE(a->port() == 41002 || a->port() == 41004) << a->port();
-  auto b = RtpChannel::open(io_, "127.0.0.1", {41001, 41004});
+  auto b = RtpChannel::open(io_, "127.0.0.1", {41001, 41005});
   EXPECT_NE(a->port(), b->port());
   try {
-    RtpChannel::open(io_, "127.0.0.1", {41001, 41004});
+    RtpChannel::open(io_, "127.0.0.1", {41001, 41005});
     FAIL() << "the range is full";
   } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("no free port in 41001-41004"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("no free port in 41001-41005"), std::string::npos) << e.what();
   }
   a->close();
   b->close();
@@ -184,6 +185,55 @@ TEST_F(RtpChannelTest, PacingOnItsOwnTimerWhenTheIntervalIsNotTheClocks) {
   ASSERT_EQ(parse_rtp(a, first), RtpProblem::none);
   ASSERT_EQ(parse_rtp(b, second), RtpProblem::none);
   EXPECT_EQ(second.header.timestamp - first.header.timestamp, 240u) << "30 ms at 8 kHz";
+  channel->close();
+  settle();
+}
+
+TEST_F(RtpChannelTest, TwoChannelsReportToEachOtherInRtcp) {
+  // Two server channels talking: each sends frames, and every 50 ms (±50 %) a report. Each hears
+  // the other's SRs, and from the report blocks about its own stream learns the round trip.
+  MediaClock clock(io_);
+  auto a = RtpChannel::open(io_, "127.0.0.1", {44000, 44999}, &clock);
+  auto b = RtpChannel::open(io_, "127.0.0.1", {44000, 44999}, &clock);
+  const auto loopback = asio::ip::make_address("127.0.0.1");
+  for (auto* pair : {&a, &b}) {
+    auto& self = *pair;
+    auto& other = pair == &a ? b : a;
+    self->set_remote({loopback, other->port()}, 0, {0});
+    self->set_rtcp_interval(50ms);
+    self->on_receive([](const RtpHeader&, std::span<const std::uint8_t>) {});
+    self->start();
+    self->pace(20ms, 160, [] { return std::optional<std::vector<std::uint8_t>>(std::vector<std::uint8_t>(160, 0xff)); });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while ((a->stats().round_trip_us == 0 || b->stats().round_trip_us == 0) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);  // polling counters another thread sets: nothing to await
+  EXPECT_GT(a->stats().rtcp_sent, 0u);
+  EXPECT_GT(b->stats().rtcp_received, 0u);
+  EXPECT_EQ(a->stats().rtcp_dropped, 0u);
+  EXPECT_GT(a->stats().round_trip_us, 0u) << "A's SR came back in a report block of B";
+  EXPECT_LT(a->stats().round_trip_us, 1000000u);
+  EXPECT_GT(b->stats().round_trip_us, 0u);
+  a->close();
+  b->close();
+  settle();
+}
+
+TEST_F(RtpChannelTest, InvalidOrForeignRtcpIsDropped) {
+  auto channel = RtpChannel::open(io_, "127.0.0.1", {45000, 45999});
+  FarEnd phone;
+  channel->set_remote({asio::ip::make_address("127.0.0.1"), phone.port()}, 0, {0});
+  channel->start();
+  phone.send_to(static_cast<std::uint16_t>(channel->port() + 1), {0x80, 0xc9, 0x00, 0x07});  // length beyond the datagram
+  phone.send_to(static_cast<std::uint16_t>(channel->port() + 1), rtp(0, 1, 1));              // RTP on the RTCP port
+  std::vector<std::uint8_t> report(64);
+  report.resize(write_rtcp_report(0x1234, std::nullopt, std::nullopt, "x", report));
+  phone.send_to(static_cast<std::uint16_t>(channel->port() + 1), report);
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (channel->stats().rtcp_received + channel->stats().rtcp_dropped < 3 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(channel->stats().rtcp_dropped, 2u);
+  EXPECT_EQ(channel->stats().rtcp_received, 1u);
   channel->close();
   settle();
 }
