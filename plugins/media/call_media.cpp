@@ -29,8 +29,8 @@ void relay_audio(MediaTap& tap, const RtpHeader& header, std::span<const std::ui
     tap.stereo->feed(tap.side, header.timestamp, pcm, std::chrono::steady_clock::now(), tap.decoder->units_per_sample());
   if (!tap.relay_to) return;
   if (!tap.encoder) {
-    // One codec on both legs: the payload goes as it is, its length in our timestamps.
-    tap.relay_to->send_now(payload, tap.decoder->units_in(payload));
+    // One codec on both legs: the payload goes as it is, in the sender's timing.
+    tap.relay_to->relay(header, payload, tap.relay_audio_type, tap.decoder->units_in(payload));
     return;
   }
   tap.pending.insert(tap.pending.end(), pcm.begin(), pcm.end());
@@ -85,6 +85,8 @@ std::optional<Endpoint> open_endpoint(const std::shared_ptr<MediaState>& state, 
       relay_audio(*tap, header, payload);
       return;
     }
+    if (tap->relay_to && tap->relay_event_type >= 0)  // an anchored call: the key goes on to the other leg
+      tap->relay_to->relay(header, payload, static_cast<std::uint8_t>(tap->relay_event_type), 0);
     const auto key = detector->on_packet(header.timestamp, payload);
     auto state = weak_state.lock();
     if (!key || !state || !caller) return;

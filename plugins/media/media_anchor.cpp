@@ -35,9 +35,14 @@ void play_hold_music(MediaState& state, Endpoint& held) {
 void connect_relay(MediaState& state, AnchoredCall& call) {
   auto link = [&call](Endpoint& from, Endpoint& to, int side) {
     const bool same = from.format.encoding == to.format.encoding;
+    // RFC 4733 events pass when both legs have them at one clock rate.
+    const bool events = from.formats.size() > 1 && to.formats.size() > 1 && from.formats[1].rate == to.formats[1].rate;
     return [tap = from.tap, channel = to.channel, from_encoding = from.format.encoding,
-            to_encoding = same ? std::string() : to.format.encoding, recording = call.recording, side] {
+            to_encoding = same ? std::string() : to.format.encoding, recording = call.recording, side,
+            audio_type = to.format.payload_type, event_type = events ? int{to.formats[1].payload_type} : -1] {
       tap->relay_to = channel;
+      tap->relay_audio_type = audio_type;
+      tap->relay_event_type = event_type;
       tap->decoder = make_codec(from_encoding);
       tap->encoder = to_encoding.empty() ? nullptr : make_codec(to_encoding);
       tap->pending.clear();

@@ -50,6 +50,8 @@ struct MediaTap {
   // Relaying to the other leg of an anchored call: as it is when both use one codec, else
   // decoded, re-framed to 20 ms and encoded for the other leg.
   std::shared_ptr<RtpChannel> relay_to;
+  std::uint8_t relay_audio_type = 0;  // the other leg's payload types
+  int relay_event_type = -1;          // -1: its telephone-event differs in clock (or is absent)
   std::unique_ptr<AudioCodec> decoder;  // this leg's codec: for transcoding and recording
   std::unique_ptr<AudioCodec> encoder;  // the other leg's, when it differs
   std::vector<std::int16_t> pending;    // decoded audio not yet a whole frame for `encoder`

@@ -141,9 +141,25 @@ void RtpChannel::accept(std::size_t size) {
 
 void RtpChannel::send_frame(std::span<const std::uint8_t> payload, std::uint32_t samples) {
   if (remote_.port() == 0) return;  // nowhere to send yet
-  RtpHeader header{send_type_, first_frame_, sequence_++, timestamp_, our_ssrc_};
+  const RtpHeader header{send_type_, first_frame_, sequence_++, timestamp_, our_ssrc_};
   timestamp_ += samples;
   first_frame_ = false;
+  transmit(header, payload);
+}
+
+void RtpChannel::relay(const RtpHeader& their, std::span<const std::uint8_t> payload, std::uint8_t payload_type,
+                       std::uint32_t units) {
+  if (closed_ || remote_.port() == 0) return;
+  if (relayed_ssrc_ != their.ssrc) {  // a new sender (or the first): its timeline joins ours here
+    relayed_ssrc_ = their.ssrc;
+    relay_offset_ = timestamp_ - their.timestamp;
+  }
+  const std::uint32_t timestamp = their.timestamp + relay_offset_;
+  timestamp_ = timestamp + units;  // where frames of our own would go on
+  transmit({payload_type, their.marker, sequence_++, timestamp, our_ssrc_}, payload);
+}
+
+void RtpChannel::transmit(const RtpHeader& header, std::span<const std::uint8_t> payload) {
   const std::size_t size = write_rtp(header, payload, out_);
   if (size == 0) return;
   boost::system::error_code ec;

@@ -76,10 +76,16 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
   /// Sends a frame every `interval` from `source` until it runs dry or close(); `samples` per
   /// frame advance the RTP timestamp. Deadlines are absolute, so late wake-ups do not drift.
   void pace(std::chrono::milliseconds interval, std::uint32_t samples, FrameSource source);
-  /// Sends one frame now: media thread only, for relaying what another channel received.
+  /// Sends one frame now, stamped by our own clock: media thread only, for what a relay
+  /// transcoded.
   void send_now(std::span<const std::uint8_t> payload, std::uint32_t samples) {
     if (!closed_) send_frame(payload, samples);
   }
+  /// Sends what another channel received as `payload_type`, keeping the sender's timing: our
+  /// timestamps move as its do (silence gaps, the one timestamp of an RFC 4733 event). Media
+  /// thread only. `units`: how far the payload advances the stream.
+  void relay(const RtpHeader& their, std::span<const std::uint8_t> payload, std::uint8_t payload_type,
+             std::uint32_t units);
   /// Stops what pace() started (posted to the media thread); the source is not asked again.
   void stop_pacing();
 
@@ -99,6 +105,7 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
   void send_report();
   std::uint32_t now_in_clock_units() const;
   void send_frame(std::span<const std::uint8_t> payload, std::uint32_t samples);
+  void transmit(const RtpHeader& header, std::span<const std::uint8_t> payload);
   void tick(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds interval, std::uint32_t samples,
             std::shared_ptr<FrameSource> source, std::uint64_t run);
 
@@ -125,6 +132,8 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
   bool first_frame_ = true;
   bool closed_ = false;
   std::uint64_t pacing_run_ = 0;  // each pace() or stop_pacing() starts a new run; old ticks stop
+  std::optional<std::uint32_t> relayed_ssrc_;  // whose timing relay() follows
+  std::uint32_t relay_offset_ = 0;             // our timestamp minus theirs
   // RTCP
   std::array<std::uint8_t, 1500> rtcp_in_{};
   Endpoint rtcp_sender_;

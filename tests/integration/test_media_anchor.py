@@ -27,6 +27,16 @@ def noise(count, seed):
     return [rng.randint(-8000, 8000) for _ in range(count)]
 
 
+def find_run(samples, run):
+    """Where `run` occurs in `samples` (lists of 16-bit samples), or -1."""
+    pack = lambda values: struct.pack(f"<{len(values)}h", *values)  # noqa: E731
+    haystack, needle = pack(samples), pack(run)
+    at = haystack.find(needle)
+    while at >= 0 and at % 2:
+        at = haystack.find(needle, at + 1)
+    return at // 2 if at >= 0 else -1
+
+
 def close_to(decoded, original):
     """Whether G.711 µ-law samples decode to within its quantisation of the originals."""
     return all(abs(d - o) <= abs(o) // 12 + 40 for d, o in zip(decoded, original))
@@ -107,21 +117,32 @@ class MediaAnchorTest(unittest.TestCase):
         ok, err = phone.wait()
         self.assertTrue(ok, f"callee: {err}\n{self.daemon.log()}")
         self.daemon.wait_for(r"call recorded to " + recording)
-        # The caller's A-law reached the callee through the server unchanged.
+        # The caller's key reached the callee as RFC 4733 events: one event, one timestamp.
+        packets = [data for _, data in callee_rtp.packets]
+        events = [data for data in packets if data[1] & 0x7F == 101]
+        self.assertGreaterEqual(len(events), 3, "the key's event packets were relayed")
+        self.assertEqual({data[12] for data in events}, {1}, "key 1")
+        self.assertEqual(len({data[4:8] for data in events}), 1, "all with the event's one timestamp")
+        # The caller's A-law reached the callee through the server unchanged, in its timing:
+        # SIPp's pcap has 30 ms packets, so our timestamps step by 240. (SIPp plays each pcap
+        # with the SSRC in it: the audio's SSRC takes over from the key's only after 2 s of it,
+        # so the start of the audio is dropped, as another sender's would be.)
+        audio = [data for data in packets if data[1] & 0x7F == 8]
         sent = pcap_payloads(PCAP)
-        relayed = b"".join(data[12:] for _, data in callee_rtp.packets)
-        self.assertGreaterEqual(len(relayed), 8000, "at least a second of the caller's audio was relayed")
-        self.assertEqual(relayed, sent[:len(relayed)])
+        relayed = b"".join(data[12:] for data in audio)
+        self.assertGreaterEqual(len(relayed), 4000, "at least half a second of the caller's audio was relayed")
+        self.assertGreaterEqual(sent.find(relayed), 0, "a stretch of what the caller sent, unchanged")
+        steps = {(struct.unpack("!I", b[4:8])[0] - struct.unpack("!I", a[4:8])[0]) & 0xFFFFFFFF
+                 for a, b in zip(audio, audio[1:])}
+        self.assertEqual(steps, {240})
         with wave.open(recording, "rb") as w:
             self.assertEqual((w.getnchannels(), w.getsampwidth(), w.getframerate()), (2, 2, 8000))
             frames = struct.unpack(f"<{w.getnframes() * 2}h", w.readframes(w.getnframes()))
         left, right = list(frames[0::2]), list(frames[1::2])
-        caller_said = [alaw_to_linear(b) for b in sent[:8000]]
+        caller_said = [alaw_to_linear(b) for b in relayed[len(relayed) // 2:len(relayed) // 2 + 800]]
         callee_said = [alaw_to_linear(b) for b in answer]
-        self.assertIn(caller_said[:800], [left[i:i + 800] for i in range(0, len(left) - 800)],
-                      "the caller's audio is on the left")
-        start = next(i for i in range(len(right)) if right[i:i + 160] == callee_said[:160])
-        self.assertEqual(right[start:start + len(callee_said)], callee_said, "the callee's second is on the right")
+        self.assertGreaterEqual(find_run(left, caller_said), 0, "the caller's audio is on the left")
+        self.assertGreaterEqual(find_run(right, callee_said), 0, "the callee's second is on the right, whole")
 
     def test_a_relay_between_a_law_and_opus_transcodes(self):
         recording = os.path.join(self.sandbox.dir, "call.wav")
@@ -133,16 +154,17 @@ class MediaAnchorTest(unittest.TestCase):
         callee = sipp_peers.scenario_with(self.sandbox, "callee_recorded.xml", {
             "m=audio [0-9]+ RTP/AVP 8 101": "m=audio [0-9]+ RTP/AVP 8 96 101",
             'm=audio [0-9]+ RTP/AVP 8"': 'm=audio [0-9]+ RTP/AVP 96"',
-            "m=audio [rtp_port] RTP/AVP 8": f"m=audio [rtp_port] RTP/AVP {opus}"})
+            "m=audio [rtp_port] RTP/AVP 8 101\n      a=rtpmap:101 telephone-event/8000": f"m=audio [rtp_port] RTP/AVP {opus}"})
         caller = sipp_peers.scenario_with(self.sandbox, "call_recorded.xml", {
-            "m=audio [media_port] RTP/AVP 8 101": "m=audio [media_port] RTP/AVP 8 96 101\n      a=rtpmap:96 opus/48000/2"})
+            "m=audio [media_port] RTP/AVP 8 101": "m=audio [media_port] RTP/AVP 8 96 101\n      a=rtpmap:96 opus/48000/2",
+            '<nop><action><exec play_pcap_audio="/usr/share/sip-tester/dtmf_2833_1.pcap"/></action></nop>': ""})
         phone = self.callee(callee, {"rtp_port": callee_rtp.port})
         ok, err = sipp_peers.run(self.sandbox, self.sip_port, caller, keys=ALICE, service="1002")
         self.assertTrue(ok, f"caller: {err}\n{self.daemon.log()}")
         ok, err = phone.wait()
         self.assertTrue(ok, f"callee: {err}\n{self.daemon.log()}")
         self.daemon.wait_for(r"call recorded to " + recording)
-        packets = [data for _, data in callee_rtp.packets]
+        packets = [data for _, data in callee_rtp.packets if data[1] & 0x7F == 96]
         self.assertGreaterEqual(len(packets), 50, "a second and more of the caller, in 20 ms Opus packets")
         self.assertEqual({data[1] & 0x7F for data in packets}, {96})
         self.assertEqual({data[12] >> 3 for data in packets}, {1}, "SILK narrowband, 20 ms (RFC 6716 3.1)")
@@ -151,9 +173,8 @@ class MediaAnchorTest(unittest.TestCase):
         with wave.open(recording, "rb") as w:
             frames = struct.unpack(f"<{w.getnframes() * 2}h", w.readframes(w.getnframes()))
         left = list(frames[0::2])
-        caller_said = [alaw_to_linear(b) for b in pcap_payloads(PCAP)[:800]]
-        self.assertIn(caller_said, [left[i:i + 800] for i in range(0, len(left) - 800)],
-                      "the caller's A-law, decoded, is on the left")
+        caller_said = [alaw_to_linear(b) for b in pcap_payloads(PCAP)[:8000]]
+        self.assertGreaterEqual(find_run(left, caller_said), 0, "the caller's A-law, decoded, is on the left")
 
     def test_keys_sent_in_sip_info_are_collected(self):
         self.start('function on_call(call)\n  local digits, why = collect({ max_digits = 5, first_timeout = 5 })\n'

@@ -238,5 +238,39 @@ TEST_F(RtpChannelTest, InvalidOrForeignRtcpIsDropped) {
   settle();
 }
 
+TEST_F(RtpChannelTest, RelayedPacketsKeepTheSendersTiming) {
+  auto channel = RtpChannel::open(io_, "127.0.0.1", {46000, 46999});
+  FarEnd phone;
+  channel->set_remote({asio::ip::make_address("127.0.0.1"), phone.port()}, 8, {8, 101});
+  channel->start();
+  const std::vector<std::uint8_t> audio(160, 0xd5);
+  const std::vector<std::uint8_t> event{1, 0x0a, 0x01, 0x40};
+  asio::post(io_, [&] {
+    channel->relay({0, false, 7, 1000, 0x55}, audio, 8, 160);
+    channel->relay({0, false, 8, 1160, 0x55}, audio, 8, 160);
+    channel->relay({0, false, 9, 2000, 0x55}, audio, 8, 160);  // after a silence gap
+    channel->relay({101, true, 10, 2160, 0x55}, event, 101, 0);
+    channel->relay({101, false, 11, 2160, 0x55}, event, 101, 0);  // the same event, longer
+  });
+  std::vector<RtpPacket> got;
+  std::vector<std::vector<std::uint8_t>> datagrams;
+  for (int i = 0; i < 5; ++i) {
+    datagrams.push_back(phone.receive());
+    RtpPacket packet;
+    ASSERT_EQ(parse_rtp(datagrams.back(), packet), RtpProblem::none);
+    got.push_back(packet);
+  }
+  EXPECT_EQ(got[1].header.timestamp - got[0].header.timestamp, 160u);
+  EXPECT_EQ(got[2].header.timestamp - got[1].header.timestamp, 840u) << "the gap is kept";
+  EXPECT_EQ(got[3].header.timestamp, got[4].header.timestamp) << "an event keeps its one timestamp";
+  EXPECT_EQ(got[3].header.payload_type, 101);
+  EXPECT_TRUE(got[3].header.marker);
+  EXPECT_NE(got[0].header.ssrc, 0x55u) << "sent as our own stream";
+  for (int i = 1; i < 5; ++i)
+    EXPECT_EQ(static_cast<std::uint16_t>(got[i].header.sequence - got[i - 1].header.sequence), 1) << "our sequence";
+  channel->close();
+  settle();
+}
+
 }  // namespace
 }  // namespace junction::media
