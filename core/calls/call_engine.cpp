@@ -109,9 +109,14 @@ void CallEngineImpl::leg_event(LegId leg_id, LegEvent event) {
         });
       }
       break;
-    case LegEventType::dtmf:
-      if (MediaAnchor* anchor = registry_.media_anchor()) anchor->digit(leg.call_id, leg_id, event.digit);
+    case LegEventType::dtmf: {
+      MediaAnchor* anchor = registry_.media_anchor();
+      if (anchor && anchor->digit(leg.call_id, leg_id, event.digit)) break;
+      // Nobody here wanted it: the bridged peer gets it, as it would have in the media.
+      if (auto peer = leg.peer ? legs_.find(leg.peer) : legs_.end(); peer != legs_.end())
+        with_driver([&] { peer->second.driver->send_digit(peer->first, event.digit); });
       break;
+    }
     case LegEventType::session_offer:
       if (MediaAnchor* anchor = registry_.media_anchor()) {
         leg.pending_offer = event.session;

@@ -348,11 +348,13 @@ class Anchor final : public MediaAnchor {
     hand_over(state, call_id, caller, callee);
   }
 
-  void digit(const std::string& call_id, LegId leg, char key) override {
+  bool digit(const std::string& call_id, LegId leg, char key) override {
     auto state = weak_.lock();
-    if (!state) return;
-    if (auto media = state->calls.find(call_id); media != state->calls.end() && media->second.leg == leg)
-      deliver_digit(*state, call_id, key);
+    if (!state) return false;
+    auto media = state->calls.find(call_id);
+    if (media == state->calls.end() || media->second.leg != leg) return false;
+    deliver_digit(*state, call_id, key);
+    return true;
   }
 
  private:

@@ -86,6 +86,12 @@ class SipCallTest(unittest.TestCase):
         ok, err = phone.wait()
         self.assertTrue(ok, f"callee failed:\n{err}\n{self.daemon.log()}")
 
+    def test_a_key_sent_by_info_reaches_the_other_phone_by_info(self):
+        phone = self.phone("callee_gets_info.xml")
+        self.call("call_sends_info_in_call.xml")
+        ok, err = phone.wait()
+        self.assertTrue(ok, f"callee failed:\n{err}\n{self.daemon.log()}")
+
     def test_busy_callee_gives_486_to_the_caller(self):
         phone = self.phone("callee_refuses.xml", expect=486, keys={"phrase": "Busy Here"})
         self.call("call_refused.xml", expect=486)

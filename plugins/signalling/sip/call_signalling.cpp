@@ -490,6 +490,20 @@ void CallSignalling::answer_session(const std::shared_ptr<SipDialog>& dialog, co
   nta_incoming_destroy(std::exchange(dialog->offer_in, nullptr));
 }
 
+void CallSignalling::send_digit(const std::shared_ptr<SipDialog>& dialog, char key) {
+  if (!live(*dialog) || !dialog->handle || dialog->phase == SipDialog::Phase::ending) return;
+  const std::string body = info_dtmf_body(key);
+  nta_outgoing_t* info = nta_outgoing_tcreate(
+      dialog->handle,
+      [](nta_outgoing_magic_t*, nta_outgoing_t* orq, const sip_t* sip) -> int {
+        if (!sip || !sip->sip_status || sip->sip_status->st_status >= 200) nta_outgoing_destroy(orq);
+        return 0;
+      },
+      nullptr, dialog->route.empty() ? nullptr : URL_STRING_MAKE(dialog->route.c_str()), SIP_METHOD_INFO, nullptr,
+      SIPTAG_CONTENT_TYPE_STR("application/dtmf-relay"), SIPTAG_PAYLOAD_STR(body.c_str()), TAG_END());
+  (void)info;  // destroyed by its callback on the final answer (or nta's timeout)
+}
+
 // ---- ending --------------------------------------------------------------------------------
 
 void CallSignalling::send_bye(SipDialog& dialog, int cause) {

@@ -66,6 +66,8 @@ class CallSignalling {
   void originate(const std::shared_ptr<SipDialog>& dialog, const OutboundInvite& invite);
   void update_session(const std::shared_ptr<SipDialog>& dialog, const SessionDescription& offer);
   void answer_session(const std::shared_ptr<SipDialog>& dialog, const SessionDescription& answer, int cause);
+  /// An INFO with application/dtmf-relay; its answer only ends the transaction.
+  void send_digit(const std::shared_ptr<SipDialog>& dialog, char key);
 
   std::size_t live_dialogs() const { return live_.size(); }
 

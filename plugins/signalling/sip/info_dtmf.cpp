@@ -49,4 +49,6 @@ InfoDtmfResult dtmf_of_info(std::string_view content_type, std::string_view body
   return {InfoDtmf::malformed, 0};
 }
 
+std::string info_dtmf_body(char key) { return std::string("Signal=") + key + "\r\nDuration=160\r\n"; }
+
 }  // namespace junction::sip

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace junction::sip {
@@ -18,5 +19,8 @@ struct InfoDtmfResult {
 /// What an INFO with `content_type` and `body` says. Signal 10 and 11 (as some gateways send)
 /// are '*' and '#'.
 InfoDtmfResult dtmf_of_info(std::string_view content_type, std::string_view body);
+
+/// The application/dtmf-relay body that sends `key` (a 160 ms press).
+std::string info_dtmf_body(char key);
 
 }  // namespace junction::sip

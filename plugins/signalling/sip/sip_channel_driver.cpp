@@ -314,6 +314,13 @@ bool SipChannelDriver::update_session(LegId leg, const SessionDescription& offer
   return true;
 }
 
+bool SipChannelDriver::send_digit(LegId leg, char key) {
+  auto dialog = dialog_of(leg);
+  if (!dialog || !dialog->established) return false;
+  to_sofia_([dialog, key](CallSignalling& calls) { calls.send_digit(dialog, key); });
+  return true;
+}
+
 void SipChannelDriver::answer_session(LegId leg, const SessionDescription& answer, int cause) {
   if (auto dialog = dialog_of(leg))
     to_sofia_([dialog, answer, cause](CallSignalling& calls) { calls.answer_session(dialog, answer, cause); });

@@ -47,6 +47,7 @@ class SipChannelDriver final : public ChannelDriver {
   void hangup(LegId leg, int cause) override;
   bool update_session(LegId leg, const SessionDescription& offer) override;
   void answer_session(LegId leg, const SessionDescription& answer, int cause) override;
+  bool send_digit(LegId leg, char key) override;
 
   std::size_t legs() const { return legs_.size(); }
   /// The dialog of a leg the engine still knows; nullptr otherwise.

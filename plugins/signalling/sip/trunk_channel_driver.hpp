@@ -21,6 +21,7 @@ class TrunkChannelDriver final : public ChannelDriver {
   void redirect(LegId leg, const std::string& destination) override { sip_->redirect(leg, destination); }
   void hangup(LegId leg, int cause) override { sip_->hangup(leg, cause); }
   bool update_session(LegId leg, const SessionDescription& offer) override { return sip_->update_session(leg, offer); }
+  bool send_digit(LegId leg, char key) override { return sip_->send_digit(leg, key); }
   void answer_session(LegId leg, const SessionDescription& answer, int cause) override {
     sip_->answer_session(leg, answer, cause);
   }

@@ -145,6 +145,10 @@ class ChannelDriver {
   /// Answer the far end's `session_offer` with `answer`, or refuse it (empty, with `cause`).
   virtual void answer_session(LegId /*leg*/, const SessionDescription& /*answer*/, int /*cause*/) {}
 
+  /// Send a key press to the far end of an established leg in the signalling (SIP INFO), for
+  /// keys that did not travel in the media. False when the driver cannot.
+  virtual bool send_digit(LegId /*leg*/, char /*key*/) { return false; }
+
   /// End a leg in any state. The driver must not report further events for it.
   virtual void hangup(LegId leg, int cause) = 0;
 
@@ -200,7 +204,9 @@ class MediaAnchor {
   /// The caller's leg was just bridged with `callee`.
   virtual void bridged(const std::string& call_id, LegId caller, LegId callee) = 0;
   /// A key pressed on `leg`, reported by the signalling (SIP INFO) rather than in the media.
-  virtual void digit(const std::string& call_id, LegId leg, char key) = 0;
+  /// True when the anchor used it (a verb collecting keys); false: the engine passes it to
+  /// the bridged peer.
+  virtual bool digit(const std::string& call_id, LegId leg, char key) = 0;
 };
 
 }  // namespace junction

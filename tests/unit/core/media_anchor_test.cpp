@@ -26,7 +26,10 @@ class FakeAnchor final : public MediaAnchor {
   void bridged(const std::string& call_id, LegId caller, LegId callee) override {
     bridges.push_back({call_id, caller, callee});
   }
-  void digit(const std::string&, LegId leg, char key) override { keys.push_back({leg, key}); }
+  bool digit(const std::string&, LegId leg, char key) override {
+    keys.push_back({leg, key});
+    return take_digits;
+  }
 
   struct Seen {
     std::string call_id;
@@ -39,6 +42,7 @@ class FakeAnchor final : public MediaAnchor {
     LegId callee;
   };
   bool take = true;
+  bool take_digits = true;
   std::vector<Seen> offers;
   std::vector<Bridge> bridges;
   std::vector<std::pair<LegId, char>> keys;
@@ -69,6 +73,11 @@ TEST_F(MediaAnchorEngine, IsToldOfTheBridgeAndOfKeysFromTheSignalling) {
   EXPECT_EQ(anchor->keys[0], std::make_pair(a, '5'));
   EXPECT_EQ(h->engine().peer_of(a), b);
   EXPECT_EQ(h->engine().peer_of(b), a);
+  EXPECT_TRUE(fake->digits.empty()) << "the anchor used it";
+  anchor->take_digits = false;
+  h->engine().leg_event(a, LegEvent::dtmf('7'));
+  ASSERT_EQ(fake->digits.size(), 1u) << "a key nobody used goes on to the peer";
+  EXPECT_EQ(fake->digits[0], std::make_pair(b, '7'));
 }
 
 TEST_F(MediaAnchorEngine, ATakenOfferIsAnsweredByTheAnchorNotRelayed) {

@@ -73,6 +73,10 @@ class RecordingDriver final : public ChannelDriver {
     session_answers.push_back({leg, answer, cause});
     calls.push_back("answer_session " + std::to_string(leg));
   }
+  bool send_digit(LegId leg, char key) override {
+    digits.push_back({leg, key});
+    return true;
+  }
   void hangup(LegId leg, int cause) override {
     hung_up.push_back({leg, cause});
     calls.push_back("hangup " + std::to_string(leg));
@@ -93,6 +97,7 @@ class RecordingDriver final : public ChannelDriver {
   std::vector<SessionAnswer> session_answers;
   std::vector<WithCause> hung_up;
   std::vector<std::pair<LegId, LegId>> bridges;
+  std::vector<std::pair<LegId, char>> digits;
   std::vector<std::string> calls;  ///< every command, in order
 };
 

@@ -29,6 +29,14 @@ TEST(InfoDtmf, BadSignalsAreMalformed) {
   EXPECT_EQ(dtmf_of_info("application/dtmf", "55").kind, InfoDtmf::malformed);
 }
 
+TEST(InfoDtmf, TheBodyWeSendReadsBack) {
+  for (char key : std::string("0123456789*#ABCD")) {
+    const auto r = dtmf_of_info("application/dtmf-relay", info_dtmf_body(key));
+    EXPECT_EQ(r.kind, InfoDtmf::key);
+    EXPECT_EQ(r.key, key);
+  }
+}
+
 TEST(InfoDtmf, OtherInfoIsNotDtmf) {
   EXPECT_EQ(dtmf_of_info("application/media_control+xml", "<media_control/>").kind, InfoDtmf::not_dtmf);
   EXPECT_EQ(dtmf_of_info("", "").kind, InfoDtmf::not_dtmf);
