@@ -176,6 +176,26 @@ class MediaAnchorTest(unittest.TestCase):
         caller_said = [alaw_to_linear(b) for b in pcap_payloads(PCAP)[:8000]]
         self.assertGreaterEqual(find_run(left, caller_said), 0, "the caller's A-law, decoded, is on the left")
 
+    def test_a_caller_answered_by_an_announcement_is_handed_to_the_callee(self):
+        wav = os.path.join(self.sandbox.dir, "hello.wav")
+        with wave.open(wav, "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(8000)
+            w.writeframes(struct.pack("<1600h", *noise(1600, seed=2)))
+        self.start(f'function on_call(call)\n  play("{wav}")\n  dial("1002")\nend\n')
+        rtp = RtpListener(self)
+        callee = sipp_peers.scenario_with(self.sandbox, "callee_answers.xml",
+                                          {"m=audio 40000 RTP/AVP 0 8 101": "m=audio [0-9]+ RTP/AVP 0 8 101"})
+        phone = self.callee(callee, {})
+        ok, err = sipp_peers.run(self.sandbox, self.sip_port, "call_handed_over.xml",
+                                 keys={**ALICE, "rtp_port": rtp.port}, service="1002")
+        self.assertTrue(ok, f"caller: {err}\n{self.daemon.log()}")
+        ok, err = phone.wait()
+        self.assertTrue(ok, f"callee: {err}\n{self.daemon.log()}")
+        self.assertEqual(len(rtp.packets), 10, "the announcement (200 ms) came from the server first")
+        self.daemon.wait_for(r"media leg \d+ PCMU: sent 10,")  # our channel closed after the hand-over
+
     def test_keys_sent_in_sip_info_are_collected(self):
         self.start('function on_call(call)\n  local digits, why = collect({ max_digits = 5, first_timeout = 5 })\n'
                    '  log("collected " .. tostring(digits) .. " " .. tostring(why))\n  hangup()\nend\n')
