@@ -72,12 +72,12 @@ Step run(int channels, std::chrono::seconds length) {
     auto last = std::make_shared<Clock::time_point>();
     auto mine = std::make_shared<std::vector<double>>();
     channel->pace(std::chrono::milliseconds(20), 160,
-                  [&, last, mine, frame]() -> std::optional<std::vector<std::uint8_t>> {
+                  [&, last, mine, frame]() -> std::span<const std::uint8_t> {
                     const auto now = Clock::now();
                     if (now >= stop) {
                       std::lock_guard guard(lock);
                       errors.insert(errors.end(), mine->begin(), mine->end());
-                      return std::nullopt;
+                      return {};
                     }
                     if (now >= start_measuring && *last != Clock::time_point{})
                       mine->push_back(std::abs(std::chrono::duration<double, std::milli>(now - *last).count() - 20.0));

@@ -140,11 +140,10 @@ void deliver_digit(MediaState& state, const std::string& call_id, char key) {
 void pace_music(MediaState& state, const Endpoint& endpoint, const MusicClass& music) {
   Counter& sent = state.frames_sent;
   endpoint.channel->pace(kFrame, endpoint.units_per_frame,
-                         [&music, encoding = endpoint.format.encoding, &sent]() -> std::optional<std::vector<std::uint8_t>> {
+                         [&music, encoding = endpoint.format.encoding, &sent] {
                            const auto frame = music.frame_at(encoding, std::chrono::steady_clock::now());
-                           if (frame.empty()) return std::nullopt;
-                           sent.add();
-                           return std::vector<std::uint8_t>(frame.begin(), frame.end());
+                           if (!frame.empty()) sent.add();
+                           return frame;
                          });
 }
 
@@ -179,20 +178,26 @@ CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall
 
 void render_clip(const std::shared_ptr<MediaState>& state, const std::string& encoding,
                  std::function<std::vector<std::int16_t>()> make_pcm,
-                 std::function<void(std::shared_ptr<const CodedClip>, std::string)> then) {
+                 std::function<void(std::shared_ptr<const CodedClip>, std::string)> then, RenderOn where) {
   auto coded = std::make_shared<CodedClip>();
   auto problem = std::make_shared<std::string>();
-  state->host.workers().run(
-      [make_pcm = std::move(make_pcm), encoding, coded, problem] {
-        try {
-          const auto codec = make_codec(encoding);
-          if (!codec) throw std::runtime_error("no codec " + encoding);
-          *coded = encode_clip(*codec, make_pcm());
-        } catch (const std::exception& e) {
-          *problem = e.what();
-        }
-      },
-      state->host.executor(), [coded, problem, then = std::move(then)] { then(coded, *problem); });
+  auto work = [make_pcm = std::move(make_pcm), encoding, coded, problem] {
+    try {
+      const auto codec = make_codec(encoding);
+      if (!codec) throw std::runtime_error("no codec " + encoding);
+      *coded = encode_clip(*codec, make_pcm());
+    } catch (const std::exception& e) {
+      *problem = e.what();
+    }
+  };
+  auto done = [coded, problem, then = std::move(then)] { then(coded, *problem); };
+  if (where == RenderOn::workers) return state->host.workers().run(std::move(work), state->host.executor(), std::move(done));
+  // The plugin's stop() joins this thread before the executor goes.
+  Executor& loop = state->host.executor();
+  asio::post(state->speech_thread, [work = std::move(work), done = std::move(done), &loop]() mutable {
+    work();
+    loop.post(std::move(done));
+  });
 }
 
 std::vector<std::int16_t> load_clips(const std::vector<std::filesystem::path>& paths) {
@@ -206,9 +211,10 @@ std::vector<std::int16_t> load_clips(const std::vector<std::filesystem::path>& p
 
 void play_to_caller(const std::shared_ptr<MediaState>& state, const VerbCall& call, const CallMedia& media,
                     std::function<std::vector<std::int16_t>()> make_pcm, std::int64_t loops,
-                    const std::string& problem_prefix) {
+                    const std::string& problem_prefix, RenderOn where) {
   std::weak_ptr<MediaState> weak = state;
-  render_clip(state, media.format.encoding, std::move(make_pcm),
+  render_clip(
+      state, media.format.encoding, std::move(make_pcm),
               [weak, endpoint = static_cast<const Endpoint&>(media), done = call.completion, loops, problem_prefix](
                   std::shared_ptr<const CodedClip> coded, std::string problem) {
                 auto state = weak.lock();
@@ -216,7 +222,8 @@ void play_to_caller(const std::shared_ptr<MediaState>& state, const VerbCall& ca
                 if (!problem.empty() || !state) return done->reject(problem_prefix + problem);
                 done->on_cancel([channel = endpoint.channel] { channel->stop_pacing(); });
                 play_clip(state, endpoint, std::move(coded), loops, [done] { done->resolve({true}); });
-              });
+              },
+      where);
 }
 
 void play_clip(const std::shared_ptr<MediaState>& state, const Endpoint& endpoint,
@@ -227,15 +234,14 @@ void play_clip(const std::shared_ptr<MediaState>& state, const Endpoint& endpoin
   auto rounds = std::make_shared<std::int64_t>(loops);
   endpoint.channel->pace(kFrame, endpoint.units_per_frame,
                          [clip, position, rounds, finished = std::move(finished), &loop_executor,
-                          &sent]() -> std::optional<std::vector<std::uint8_t>> {
+                          &sent]() -> std::span<const std::uint8_t> {
                            if (*position >= clip->frames() && --*rounds > 0) *position = 0;
                            if (*position >= clip->frames()) {
                              loop_executor.post(finished);
-                             return std::nullopt;
+                             return {};
                            }
-                           const auto frame = clip->frame((*position)++);
                            sent.add();
-                           return std::vector<std::uint8_t>(frame.begin(), frame.end());
+                           return clip->frame((*position)++);
                          });
 }
 

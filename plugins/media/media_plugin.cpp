@@ -84,6 +84,8 @@ class MediaPlugin final : public Plugin {
     }
     state_->calls.clear();
     state_->anchored.clear();
+    state_->speech_thread.stop();
+    state_->speech_thread.join();
     state_->work.reset();
     state_->io.stop();
     state_->thread.join();

@@ -127,6 +127,7 @@ struct MediaState {
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work;
   MediaClock clock{io};                              // media thread only
+  asio::thread_pool speech_thread{1};                // say(): see RenderOn
   std::unordered_map<std::string, CallMedia> calls;        // call loop only
   std::unordered_map<std::string, AnchoredCall> anchored;  // call loop only
   std::unordered_map<std::string, CallRecordingRequest> record_when_bridged;  // call loop only
@@ -168,11 +169,17 @@ void pace_music(MediaState& state, const Endpoint& endpoint, const MusicClass& m
 /// The engine's media anchor: phones holding each other get music, record_call() relays.
 std::shared_ptr<MediaAnchor> make_anchor(std::weak_ptr<MediaState> state);
 
-/// Runs `make_pcm` (files, speech, tones: blocking work) on a worker and encodes its 8 kHz
-/// samples in `encoding`, then hands the frames (or what it threw) to `then` on the call loop.
+/// Where blocking rendering runs: the host's workers, or the plugin's one speech thread
+/// (espeak-ng is one global engine: its requests queue there instead of holding workers).
+enum class RenderOn { workers, speech_thread };
+
+/// Runs `make_pcm` (files, speech, tones: blocking work) off the call loop and encodes its
+/// 8 kHz samples in `encoding`, then hands the frames (or what it threw) to `then` on the call
+/// loop.
 void render_clip(const std::shared_ptr<MediaState>& state, const std::string& encoding,
                  std::function<std::vector<std::int16_t>()> make_pcm,
-                 std::function<void(std::shared_ptr<const CodedClip>, std::string)> then);
+                 std::function<void(std::shared_ptr<const CodedClip>, std::string)> then,
+                 RenderOn where = RenderOn::workers);
 
 /// The files one after the other, 8 kHz mono. Blocking: for render_clip().
 std::vector<std::int16_t> load_clips(const std::vector<std::filesystem::path>& paths);
@@ -182,7 +189,7 @@ std::vector<std::int16_t> load_clips(const std::vector<std::filesystem::path>& p
 /// hang-up stops the playing.
 void play_to_caller(const std::shared_ptr<MediaState>& state, const VerbCall& call, const CallMedia& media,
                     std::function<std::vector<std::int16_t>()> make_pcm, std::int64_t loops,
-                    const std::string& problem_prefix);
+                    const std::string& problem_prefix, RenderOn where = RenderOn::workers);
 
 /// Sends `clip` on the endpoint's channel, a frame every 20 ms, `loops` times, then runs
 /// `finished` on the call loop (not when stopped with stop_pacing()).

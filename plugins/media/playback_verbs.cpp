@@ -100,7 +100,8 @@ VerbSpec say_verb(std::weak_ptr<MediaState> weak) {
     CallMedia* media = ensure_media(state, call, error);
     if (!media) return call.completion->reject(error);
     play_to_caller(
-        state, call, *media, [text, language] { return synthesize(text, language, kRate); }, 1, "");
+        state, call, *media, [text, language] { return synthesize(text, language, kRate); }, 1, "",
+        RenderOn::speech_thread);
   };
   return spec;
 }

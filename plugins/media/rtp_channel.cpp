@@ -272,9 +272,9 @@ void RtpChannel::pace(std::chrono::milliseconds interval, std::uint32_t samples,
     if (self->clock_ && self->clock_->period() == interval) {
       self->clock_->add([self, samples, run, source = std::move(source)]() {
         if (self->closed_ || run != self->pacing_run_) return false;
-        std::optional<std::vector<std::uint8_t>> frame = source();
-        if (!frame) return false;
-        self->send_frame(*frame, samples);
+        const std::span<const std::uint8_t> frame = source();
+        if (frame.empty()) return false;
+        self->send_frame(frame, samples);
         return true;
       });
       return;
@@ -294,9 +294,9 @@ void RtpChannel::stop_pacing() {
 void RtpChannel::tick(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds interval,
                       std::uint32_t samples, std::shared_ptr<FrameSource> source, std::uint64_t run) {
   if (closed_ || run != pacing_run_) return;
-  std::optional<std::vector<std::uint8_t>> frame = (*source)();
-  if (!frame) return;
-  send_frame(*frame, samples);
+  const std::span<const std::uint8_t> frame = (*source)();
+  if (frame.empty()) return;
+  send_frame(frame, samples);
   const auto next = deadline + interval;
   pacer_.expires_at(next);
   pacer_.async_wait(

@@ -33,8 +33,10 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
   using Endpoint = asio::ip::udp::endpoint;
   /// Receives each accepted packet's header and payload, on the media thread.
   using Receiver = std::function<void(const RtpHeader&, std::span<const std::uint8_t>)>;
-  /// Gives the next frame to send, or nullopt when there is nothing more (pacing stops).
-  using FrameSource = std::function<std::optional<std::vector<std::uint8_t>>()>;
+  /// Gives the next frame to send, or an empty span when there is nothing more (pacing stops).
+  /// The bytes must stay valid until the source is called again: the channel sends them at
+  /// once, without copying (a clip's or a music class's frames, shared by every listener).
+  using FrameSource = std::function<std::span<const std::uint8_t>()>;
 
   struct Stats {
     std::atomic<std::uint64_t> received{0};

@@ -136,9 +136,10 @@ TEST_F(RtpChannelTest, SendsPacedFramesToWhereTheSenderReallyIs) {
   phone.send_to(channel->port(), rtp(8, 1, 0xcccc));
   ASSERT_EQ(heard.get_future().wait_for(5s), std::future_status::ready);
   int frames = 3;
-  channel->pace(20ms, 160, [&frames]() -> std::optional<std::vector<std::uint8_t>> {
-    if (frames-- == 0) return std::nullopt;
-    return std::vector<std::uint8_t>(160, 0xd5);
+  const std::vector<std::uint8_t> frame(160, 0xd5);
+  channel->pace(20ms, 160, [&frames, &frame]() -> std::span<const std::uint8_t> {
+    if (frames-- == 0) return {};
+    return frame;
   });
   RtpHeader first{};
   for (int i = 0; i < 3; ++i) {
@@ -175,9 +176,10 @@ TEST_F(RtpChannelTest, PacingOnItsOwnTimerWhenTheIntervalIsNotTheClocks) {
   FarEnd phone;
   channel->set_remote({asio::ip::make_address("127.0.0.1"), phone.port()}, 0, {0});
   int frames = 2;
-  channel->pace(30ms, 240, [&frames]() -> std::optional<std::vector<std::uint8_t>> {
-    if (frames-- == 0) return std::nullopt;
-    return std::vector<std::uint8_t>(240, 0xff);
+  const std::vector<std::uint8_t> frame(240, 0xff);
+  channel->pace(30ms, 240, [&frames, &frame]() -> std::span<const std::uint8_t> {
+    if (frames-- == 0) return {};
+    return frame;
   });
   RtpPacket first, second;
   const auto a = phone.receive();
@@ -203,7 +205,8 @@ TEST_F(RtpChannelTest, TwoChannelsReportToEachOtherInRtcp) {
     self->set_rtcp_interval(50ms);
     self->on_receive([](const RtpHeader&, std::span<const std::uint8_t>) {});
     self->start();
-    self->pace(20ms, 160, [] { return std::optional<std::vector<std::uint8_t>>(std::vector<std::uint8_t>(160, 0xff)); });
+    static const std::vector<std::uint8_t> silence(160, 0xff);
+    self->pace(20ms, 160, [] { return std::span<const std::uint8_t>(silence); });
   }
   const auto deadline = std::chrono::steady_clock::now() + 5s;
   while ((a->stats().round_trip_us == 0 || b->stats().round_trip_us == 0) && std::chrono::steady_clock::now() < deadline)
