@@ -19,27 +19,16 @@ void aim(Endpoint& endpoint, const AudioOffer& remote) {
                                endpoint.format.payload_type, std::move(accepted), endpoint.format.rate);
 }
 
-// Media thread: an anchored call's audio on to the other leg (transcoded when the legs' codecs
-// differ) and into the call's recording.
+// Media thread: an anchored call's audio into the call's recording and on to the other leg.
 void relay_audio(MediaTap& tap, const RtpHeader& header, std::span<const std::uint8_t> payload) {
-  if ((!tap.relay_to && !tap.stereo) || !tap.decoder) return;
-  std::vector<std::int16_t> pcm;
-  if (tap.stereo || tap.encoder) pcm = tap.decoder->decode(payload);
+  if (!tap.decoder) return;
   if (tap.stereo)
-    tap.stereo->feed(tap.side, header.timestamp, pcm, std::chrono::steady_clock::now(), tap.decoder->units_per_sample());
+    tap.stereo->feed(tap.side, header.timestamp, tap.decoder->decode(payload), std::chrono::steady_clock::now(),
+                     tap.decoder->units_per_sample());
   if (!tap.relay_to) return;
-  if (!tap.encoder) {
-    // One codec on both legs: the payload goes as it is, in the sender's timing.
-    tap.relay_to->relay(header, payload, tap.relay_audio_type, tap.decoder->units_in(payload));
-    return;
-  }
-  tap.pending.insert(tap.pending.end(), pcm.begin(), pcm.end());
-  std::size_t used = 0;
-  for (; tap.pending.size() - used >= kSamplesPerFrame; used += kSamplesPerFrame) {
-    const auto coded = tap.encoder->encode(std::span<const std::int16_t>(tap.pending).subspan(used, kSamplesPerFrame));
-    tap.relay_to->send_now(coded, tap.encoder->units_per_frame());
-  }
-  tap.pending.erase(tap.pending.begin(), tap.pending.begin() + static_cast<std::ptrdiff_t>(used));
+  if (tap.transcoder) return tap.transcoder->feed(header.sequence, header.timestamp, payload);
+  // One codec on both legs: the payload goes as it is, in the sender's timing.
+  tap.relay_to->relay(header, payload, tap.relay_audio_type, tap.decoder->units_in(payload));
 }
 }  // namespace
 
@@ -100,6 +89,17 @@ std::optional<Endpoint> open_endpoint(const std::shared_ptr<MediaState>& state, 
   endpoint.channel->start();
   state->channels.add(1);
   return endpoint;
+}
+
+void run_transcoder(asio::io_context& io, const std::shared_ptr<MediaTap>& tap,
+                    std::shared_ptr<Transcoder> transcoder, std::chrono::steady_clock::time_point at) {
+  auto timer = std::make_shared<asio::steady_timer>(io, at);
+  timer->async_wait([&io, weak = std::weak_ptr<MediaTap>(tap), transcoder, timer, at](const boost::system::error_code& ec) {
+    auto tap = weak.lock();
+    if (ec || !tap || tap->transcoder != transcoder || !tap->relay_to) return;  // the relay ended
+    for (const auto& frame : transcoder->tick()) tap->relay_to->send_now(frame, transcoder->units_per_frame());
+    run_transcoder(io, tap, transcoder, at + transcoder->turn());
+  });
 }
 
 void close_endpoint(MediaState& state, Endpoint& endpoint) {

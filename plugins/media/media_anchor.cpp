@@ -33,21 +33,23 @@ void play_hold_music(MediaState& state, Endpoint& held) {
 
 // Both legs' audio goes to the other leg (and into the recording, if any). Media thread.
 void connect_relay(MediaState& state, AnchoredCall& call) {
-  auto link = [&call](Endpoint& from, Endpoint& to, int side) {
+  auto link = [&call, &io = state.io](Endpoint& from, Endpoint& to, int side) {
     const bool same = from.format.encoding == to.format.encoding;
     // RFC 4733 events pass when both legs have them at one clock rate.
     const bool events = from.formats.size() > 1 && to.formats.size() > 1 && from.formats[1].rate == to.formats[1].rate;
     return [tap = from.tap, channel = to.channel, from_encoding = from.format.encoding,
             to_encoding = same ? std::string() : to.format.encoding, recording = call.recording, side,
-            audio_type = to.format.payload_type, event_type = events ? int{to.formats[1].payload_type} : -1] {
+            audio_type = to.format.payload_type, event_type = events ? int{to.formats[1].payload_type} : -1, &io] {
       tap->relay_to = channel;
       tap->relay_audio_type = audio_type;
       tap->relay_event_type = event_type;
       tap->decoder = make_codec(from_encoding);
-      tap->encoder = to_encoding.empty() ? nullptr : make_codec(to_encoding);
-      tap->pending.clear();
       tap->stereo = recording;
       tap->side = side;
+      tap->transcoder.reset();
+      if (to_encoding.empty()) return;
+      tap->transcoder = std::make_shared<Transcoder>(make_codec(from_encoding), make_codec(to_encoding));
+      run_transcoder(io, tap, tap->transcoder, std::chrono::steady_clock::now() + kFrame);
     };
   };
   asio::post(state.io, link(call.a, call.b, 0));

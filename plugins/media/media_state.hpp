@@ -25,6 +25,7 @@
 #include "recorder.hpp"
 #include "rtp_channel.hpp"
 #include "stereo_recording.hpp"
+#include "transcoder.hpp"
 
 namespace junction::media {
 
@@ -48,13 +49,12 @@ struct MediaSettings {
 struct MediaTap {
   std::shared_ptr<Recorder> recorder;  // while record() runs
   // Relaying to the other leg of an anchored call: as it is when both use one codec, else
-  // decoded, re-framed to 20 ms and encoded for the other leg.
+  // through a Transcoder (jitter buffer, decode, 20 ms frames, encode) ticked every turn.
   std::shared_ptr<RtpChannel> relay_to;
   std::uint8_t relay_audio_type = 0;  // the other leg's payload types
   int relay_event_type = -1;          // -1: its telephone-event differs in clock (or is absent)
-  std::unique_ptr<AudioCodec> decoder;  // this leg's codec: for transcoding and recording
-  std::unique_ptr<AudioCodec> encoder;  // the other leg's, when it differs
-  std::vector<std::int16_t> pending;    // decoded audio not yet a whole frame for `encoder`
+  std::unique_ptr<AudioCodec> decoder;     // this leg's codec: packet lengths, recording
+  std::shared_ptr<Transcoder> transcoder;  // when the other leg's codec differs
   std::shared_ptr<StereoRecording> stereo;  // record_call(): this leg is `side` of it
   int side = 0;
 };
@@ -157,6 +157,10 @@ CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall
 /// nullopt with `error` set ("no_media: ...") when that cannot be.
 std::optional<Endpoint> open_endpoint(const std::shared_ptr<MediaState>& state, const std::string& call_id, LegId leg,
                                       const SessionDescription& remote, bool caller, std::string& error);
+/// Media thread: ticks `transcoder` every turn from `at` on, sending what it gives to the tap's
+/// other leg, for as long as the tap relays through it.
+void run_transcoder(asio::io_context& io, const std::shared_ptr<MediaTap>& tap, std::shared_ptr<Transcoder> transcoder,
+                    std::chrono::steady_clock::time_point at);
 /// Closes an endpoint's channel (counting what it dropped).
 void close_endpoint(MediaState& state, Endpoint& endpoint);
 /// Points an endpoint's channel at the far end `sdp` says (a re-offer or an answer).
