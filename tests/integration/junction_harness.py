@@ -84,6 +84,28 @@ def free_port():
     raise RuntimeError("no port free for both TCP and UDP on " + HOST)
 
 
+def free_udp_ports(count):
+    """The first of `count` consecutive UDP ports on 127.0.0.1, even, all free right now (SIPp's
+    media port: it binds that port and the ones above it for RTP and RTCP, audio and video)."""
+    for _ in range(100):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.bind((HOST, 0))
+            first = probe.getsockname()[1] & ~1
+        sockets = []
+        try:
+            for port in range(first, first + count):
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                sockets.append(s)
+                s.bind((HOST, port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for s in sockets:
+                s.close()
+    raise RuntimeError(f"no {count} consecutive UDP ports free on " + HOST)
+
+
 def port_is_free(port):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         try:

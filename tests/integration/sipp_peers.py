@@ -55,7 +55,9 @@ def scenario_path(sandbox, scenario, expect=None):
 def sipp_args(sip_port, scenario, local_port, keys=None, service=None, calls=1, transport="udp"):
     args = [SIPP, f"127.0.0.1:{sip_port}", "-sf", scenario, "-m", str(calls), "-i", h.HOST,
             "-t", "u1" if transport == "udp" else "t1",
-            "-mp", str(h.free_port()),  # SIPp's own RTP socket (pcap playback): never its default 6000
+            # SIPp's own RTP sockets (pcap playback): never its default 6000; it binds the port
+            # and those above it (audio and video, RTP and RTCP).
+            "-mp", str(h.free_udp_ports(4)),
             "-p", str(local_port), "-cp", str(h.free_port()), "-recv_timeout", str(RECV_TIMEOUT_MS),
             "-timeout", "30", "-nostdin"]
     for key, value in (keys or {}).items():
