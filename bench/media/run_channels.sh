@@ -9,4 +9,4 @@ junction_install_packages "${JUNCTION_BUILD_PACKAGES[@]}" "${JUNCTION_BENCH_PACK
 junction_configure "$JUNCTION_ROOT/build/bench" -DCMAKE_BUILD_TYPE=Release -DJUNCTION_BUILD_TESTS=OFF -DJUNCTION_BUILD_BENCH=ON
 cmake --build "$JUNCTION_ROOT/build/bench" --target channel_bench >/dev/null
 ulimit -n "$(ulimit -Hn)"  # one socket per channel
-"$JUNCTION_ROOT/build/bench/bin/channel_bench" "$@"
+"$JUNCTION_ROOT/build/bench/bin/channel_bench" "$@"  # MEDIA_THREADS=n spreads channels over n threads

@@ -50,7 +50,8 @@ std::optional<Endpoint> open_endpoint(const std::shared_ptr<MediaState>& state, 
     return std::nullopt;
   }
   try {
-    endpoint.channel = RtpChannel::open(state->io, state->settings.address, state->settings.ports, &state->clock);
+    MediaThread& thread = state->media_for(call_id);
+    endpoint.channel = RtpChannel::open(thread.io, state->settings.address, state->settings.ports, &thread.clock);
   } catch (const std::exception& e) {
     state->host.logger().error(e.what(), "call=" + call_id);
     error = "no_media: no RTP port free";

@@ -32,8 +32,9 @@ void play_hold_music(MediaState& state, Endpoint& held) {
 }
 
 // Both legs' audio goes to the other leg (and into the recording, if any). Media thread.
-void connect_relay(MediaState& state, AnchoredCall& call) {
-  auto link = [&call, &io = state.io](Endpoint& from, Endpoint& to, int side) {
+void connect_relay(MediaState& state, const std::string& call_id, AnchoredCall& call) {
+  asio::io_context& io = state.media_for(call_id).io;
+  auto link = [&call, &io](Endpoint& from, Endpoint& to, int side) {
     const bool same = from.format.encoding == to.format.encoding;
     // RFC 4733 events pass when both legs have them at one clock rate.
     const bool events = from.formats.size() > 1 && to.formats.size() > 1 && from.formats[1].rate == to.formats[1].rate;
@@ -52,8 +53,8 @@ void connect_relay(MediaState& state, AnchoredCall& call) {
       run_transcoder(io, tap, tap->transcoder, std::chrono::steady_clock::now() + kFrame);
     };
   };
-  asio::post(state.io, link(call.a, call.b, 0));
-  asio::post(state.io, link(call.b, call.a, 1));
+  asio::post(io, link(call.a, call.b, 0));
+  asio::post(io, link(call.b, call.a, 1));
 }
 
 // Ends the anchoring: both channels close; a recording is written on a worker.
@@ -70,7 +71,7 @@ void release(const std::shared_ptr<MediaState>& state, const std::string& call_i
   if (!call.recording) return;
   // After the channels' close on the media thread nothing feeds the recording any more.
   Weak weak = state;
-  asio::post(state->io, [weak, recording = call.recording, path = call.record_path, call_id] {
+  asio::post(state->media_for(call_id).io, [weak, recording = call.recording, path = call.record_path, call_id] {
     auto state = weak.lock();
     if (!state) return;
     auto samples = std::make_shared<std::vector<std::int16_t>>(recording->interleaved());
@@ -283,7 +284,7 @@ void start_relay(const std::shared_ptr<MediaState>& state, const std::string& ca
   call.b = std::move(*b);
   call.record_path = request.path.string();
   call.recording = std::make_shared<StereoRecording>(std::chrono::steady_clock::now(), request.max_length);
-  connect_relay(*state, call);
+  connect_relay(*state, call_id, call);
   watch_call_end(state, call_id);
   if (!caller_is_ours) move_onto_server(state, call_id, call, call.a, "sendrecv");
   move_onto_server(state, call_id, call, call.b, "sendrecv");

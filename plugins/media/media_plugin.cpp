@@ -25,6 +25,8 @@ ConfigSchema media_config_schema() {
       {"music_on_hold", S::map_of(S::list(S::string()))
                             .with_doc("music classes: name -> audio files played in turn (relative ones in "
                                       "sounds_directory); a built-in tune is the class `default` unless set here")},
+      {"threads", S::integer(0, 64).with_default("0").with_doc(
+                      "media threads (each call's channels share one); 0: one per core, at most 4")},
       {"rtcp_interval_s", S::integer(0, 60).with_default("5").with_doc(
                               "seconds between RTCP reports on each stream (randomised by half); 0: none")},
       {"hold_music", S::string().with_default("default").with_doc(
@@ -56,6 +58,9 @@ class MediaPlugin final : public Plugin {
     settings_.tone_country = config.get_string("tone_country", "de");
     settings_.language = config.get_string("language", "en");
     settings_.rtcp_interval = std::chrono::seconds(config.get_int("rtcp_interval_s", 5));
+    const auto threads = config.get_int("threads", 0);
+    settings_.threads = threads > 0 ? static_cast<unsigned>(threads)
+                                    : std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
     load_music(config);
   }
 
@@ -72,7 +77,8 @@ class MediaPlugin final : public Plugin {
     host.registrar().add_script_verb(unhold_verb(state_));
     host.registrar().add_script_verb(record_call_verb(state_));
     host.logger().info("RTP on " + settings_.address + " ports " + std::to_string(settings_.ports.first) + "-" +
-                       std::to_string(settings_.ports.last));
+                       std::to_string(settings_.ports.last) + ", " + std::to_string(settings_.threads) +
+                       " media thread(s)");
   }
 
   void stop() override {
@@ -84,11 +90,7 @@ class MediaPlugin final : public Plugin {
     }
     state_->calls.clear();
     state_->anchored.clear();
-    state_->speech_thread.stop();
-    state_->speech_thread.join();
-    state_->work.reset();
-    state_->io.stop();
-    state_->thread.join();
+    state_->stop_threads();
     state_.reset();
   }
 

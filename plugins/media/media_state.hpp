@@ -43,6 +43,7 @@ struct MediaSettings {
   std::map<std::string, std::vector<std::filesystem::path>> music_classes;  // besides the built-in "default"
   std::string hold_music = "default";  // played to a party its peer holds; empty: holds pass through
   std::chrono::milliseconds rtcp_interval{5000};  // 0: no RTCP reports
+  unsigned threads = 1;                           // media threads
 };
 
 // What the media thread does with a leg's incoming audio. Media thread only.
@@ -110,24 +111,53 @@ struct CallRecordingRequest {
   std::chrono::seconds max_length{3600};
 };
 
+// One media thread: an io_context serving its channels, with their shared pacing clock.
+struct MediaThread {
+  MediaThread() : work(asio::make_work_guard(io)), thread([this] { io.run(); }) {}
+  ~MediaThread() { stop(); }
+  MediaThread(const MediaThread&) = delete;
+  MediaThread& operator=(const MediaThread&) = delete;
+  void stop() {
+    if (!thread.joinable()) return;
+    work.reset();
+    io.stop();
+    thread.join();
+  }
+
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> work;
+  MediaClock clock{io};  // this thread only
+  std::thread thread;    // last: starts running once everything above exists
+};
+
 struct MediaState {
   MediaState(Host& host, MediaSettings settings)
       : host(host),
         settings(std::move(settings)),
-        work(asio::make_work_guard(io)),
         channels(host.metrics().gauge("junction_media_channels", "RTP channels open")),
         frames_sent(host.metrics().counter("junction_media_frames_sent_total", "RTP packets sent")),
         dropped(host.metrics().counter("junction_media_packets_dropped_total",
                                        "RTP and RTCP packets received and dropped (malformed, wrong type or sender)")),
-        rtcp_sent(host.metrics().counter("junction_media_rtcp_reports_sent_total", "RTCP reports sent")),
-        thread([this] { io.run(); }) {}
+        rtcp_sent(host.metrics().counter("junction_media_rtcp_reports_sent_total", "RTCP reports sent")) {
+    for (unsigned i = 0; i < std::max(1u, this->settings.threads); ++i)
+      media_threads.push_back(std::make_unique<MediaThread>());
+  }
+
+  /// The media thread of a call: every channel of one call is served by the same thread, so
+  /// that relaying between them needs no locks.
+  MediaThread& media_for(const std::string& call_id) {
+    return *media_threads[std::hash<std::string>{}(call_id) % media_threads.size()];
+  }
+  void stop_threads() {
+    speech_thread.stop();
+    speech_thread.join();
+    for (auto& thread : media_threads) thread->stop();
+  }
 
   Host& host;
   MediaSettings settings;
-  asio::io_context io;
-  asio::executor_work_guard<asio::io_context::executor_type> work;
-  MediaClock clock{io};                              // media thread only
-  asio::thread_pool speech_thread{1};                // say(): see RenderOn
+  std::vector<std::unique_ptr<MediaThread>> media_threads;
+  asio::thread_pool speech_thread{1};  // say(): see RenderOn
   std::unordered_map<std::string, CallMedia> calls;        // call loop only
   std::unordered_map<std::string, AnchoredCall> anchored;  // call loop only
   std::unordered_map<std::string, CallRecordingRequest> record_when_bridged;  // call loop only
@@ -137,15 +167,6 @@ struct MediaState {
   Counter& frames_sent;
   Counter& dropped;
   Counter& rtcp_sent;
-  std::thread thread;  // last: starts running once everything above exists
-
-  // When start() failed after this was made, stop() never runs: the thread must not be left.
-  ~MediaState() {
-    if (!thread.joinable()) return;
-    work.reset();
-    io.stop();
-    thread.join();
-  }
 };
 
 /// The caller's media endpoint, answering the call with our own stream if it has none yet.

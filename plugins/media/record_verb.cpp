@@ -75,7 +75,7 @@ VerbSpec record_verb(std::weak_ptr<MediaState> weak) {
     if (!media) return call.completion->reject(error);
     const std::uint64_t owner = ++media->sink_owner;  // the stop keys below are this call's
     auto recording =
-        std::make_shared<Recording>(state->io, media->tap, std::make_shared<Recorder>(make_codec(media->format.encoding), limits));
+        std::make_shared<Recording>(state->media_for(call.call_id).io, media->tap, std::make_shared<Recorder>(make_codec(media->format.encoding), limits));
     recording->loop = &state->host.executor();
     auto done = call.completion;
     // Whatever ends it, the file is written (a caller hanging up ends a voicemail, it does not
@@ -108,7 +108,7 @@ VerbSpec record_verb(std::weak_ptr<MediaState> weak) {
             done->resolve(std::move(results));
           });
     };
-    auto end_on_media_thread = [state_io = &state->io, recording](char key) {
+    auto end_on_media_thread = [state_io = &state->media_for(call.call_id).io, recording](char key) {
       asio::post(*state_io, [recording, key] { recording->end(key); });
     };
     media->digit_sink = [end_on_media_thread, stop_digits, weak, call_id = call.call_id](char key) {
@@ -122,7 +122,8 @@ VerbSpec record_verb(std::weak_ptr<MediaState> weak) {
         if (auto it = state->calls.find(call_id); it != state->calls.end()) it->second.digit_sink = nullptr;
       end_on_media_thread(0);
     });
-    asio::post(state->io, [recording, max_length = limits.max_length] { recording->start(max_length); });
+    asio::post(state->media_for(call.call_id).io,
+               [recording, max_length = limits.max_length] { recording->start(max_length); });
   };
   return spec;
 }
