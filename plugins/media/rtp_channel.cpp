@@ -67,6 +67,7 @@ void RtpChannel::set_remote(const Endpoint& remote, std::uint8_t send_payload_ty
                    clock_rate]() mutable {
     self->remote_ = remote;
     self->latched_ = false;
+    self->their_ssrc_.reset();  // a new session may well be a new stream: no 2 s of silence for it
     self->rtcp_remote_ = Endpoint(remote.address(), remote.port() ? static_cast<std::uint16_t>(remote.port() + 1) : 0);
     self->rtcp_latched_ = false;
     self->clock_rate_ = clock_rate ? clock_rate : 8000;

@@ -275,5 +275,31 @@ TEST_F(RtpChannelTest, RelayedPacketsKeepTheSendersTiming) {
   settle();
 }
 
+TEST_F(RtpChannelTest, ANewSessionMayBringANewSender) {
+  auto channel = RtpChannel::open(io_, "127.0.0.1", {47000, 47999});
+  std::promise<void> second_heard;
+  std::vector<std::uint32_t> ssrcs;
+  channel->on_receive([&](const RtpHeader& header, std::span<const std::uint8_t>) {
+    ssrcs.push_back(header.ssrc);
+    if (header.ssrc == 0xbbbb) second_heard.set_value();
+  });
+  FarEnd phone;
+  const RtpChannel::Endpoint remote{asio::ip::make_address("127.0.0.1"), phone.port()};
+  channel->set_remote(remote, 0, {0});
+  channel->start();
+  phone.send_to(channel->port(), rtp(0, 1, 0xaaaa));
+  phone.send_to(channel->port(), rtp(0, 2, 0xbbbb));  // another sender while the first talks: dropped
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (channel->stats().received + channel->stats().wrong_ssrc < 2 && std::chrono::steady_clock::now() < deadline)
+    settle();
+  EXPECT_EQ(channel->stats().wrong_ssrc, 1u);
+  channel->set_remote(remote, 0, {0});  // a re-INVITE
+  phone.send_to(channel->port(), rtp(0, 100, 0xbbbb));
+  ASSERT_EQ(second_heard.get_future().wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(ssrcs, (std::vector<std::uint32_t>{0xaaaa, 0xbbbb}));
+  channel->close();
+  settle();
+}
+
 }  // namespace
 }  // namespace junction::media
