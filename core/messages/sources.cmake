@@ -1,0 +1,2 @@
+# Sources of core/messages: the durable message spool.
+target_sources(junction_core PRIVATE)
