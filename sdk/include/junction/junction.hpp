@@ -10,6 +10,7 @@
 #include "junction/host.hpp"
 #include "junction/location.hpp"
 #include "junction/logger.hpp"
+#include "junction/messages.hpp"
 #include "junction/metrics.hpp"
 #include "junction/plugin.hpp"
 #include "junction/registrar.hpp"
