@@ -1,2 +1,2 @@
 # Sources of core/messages: the durable message spool.
-target_sources(junction_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/message_store.cpp)
+target_sources(junction_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/message_store.cpp ${CMAKE_CURRENT_LIST_DIR}/message_spool.cpp)

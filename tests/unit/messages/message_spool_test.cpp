@@ -1,0 +1,138 @@
+// The spool service: accepts from the call loop are written on its thread, answered on the
+// loop, and those that arrive together are committed together.
+#include "core/messages/message_spool.hpp"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <deque>
+#include <fstream>
+#include <random>
+
+#include "core/metrics/metrics_registry.hpp"
+
+namespace junction {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// A call loop the spool's thread can post to: the test runs what arrives.
+class TestLoop final : public Executor {
+ public:
+  void post(Task task) override {
+    {
+      std::lock_guard guard(lock_);
+      tasks_.push_back(std::move(task));
+    }
+    ready_.notify_one();
+  }
+  TimerId call_after(std::chrono::milliseconds, Task) override { throw std::logic_error("not used"); }
+  bool cancel(TimerId) override { return false; }
+  Clock::time_point now() const override { return Clock::now(); }
+  /// Runs tasks until `count` have run (or 10 s have passed); returns how many ran.
+  std::size_t run(std::size_t count) {
+    std::size_t ran = 0;
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (ran < count) {
+      std::unique_lock guard(lock_);
+      if (!ready_.wait_until(guard, deadline, [this] { return !tasks_.empty(); })) break;
+      auto task = std::move(tasks_.front());
+      tasks_.pop_front();
+      guard.unlock();
+      task();
+      ++ran;
+    }
+    return ran;
+  }
+
+ private:
+  std::mutex lock_;
+  std::condition_variable ready_;
+  std::deque<Task> tasks_;
+};
+
+struct SpoolDirectory {
+  fs::path path = fs::temp_directory_path() / ("junction-spool-" + std::to_string(std::random_device{}()));
+  ~SpoolDirectory() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+NewMessage voicemail(const std::string& to) {
+  NewMessage m;
+  m.sender = "+4930123456";
+  m.recipients = {to};
+  m.parts = {{"message.wav", "audio/wav", std::string(110000, 'v')}};
+  return m;
+}
+
+MessageStore::Options options(const fs::path& dir) {
+  MessageStore::Options o;
+  o.directory = dir;
+  o.reserve_bytes = 0;
+  return o;
+}
+
+TEST(MessageSpoolService, AcceptsTogetherWhatArrivesTogetherAndAnswersOnTheLoop) {
+  SpoolDirectory dir;
+  TestLoop loop;
+  MetricsRegistry metrics;
+  std::vector<std::string> ids;
+  std::size_t refused = 0;
+  {
+    MessageSpoolService spool(options(dir.path), loop, metrics);
+    const std::thread::id loop_thread = std::this_thread::get_id();
+    for (int i = 0; i < 200; ++i) {
+      NewMessage m = voicemail("10" + std::to_string(i));
+      if (i == 7) m.recipients.clear();  // one bad message among them
+      spool.accept(std::move(m), [&](const std::string& id, const std::string& error) {
+        EXPECT_EQ(std::this_thread::get_id(), loop_thread) << "answers come on the loop";
+        if (error.empty()) {
+          ids.push_back(id);
+        } else {
+          ++refused;
+        }
+      });
+    }
+    ASSERT_EQ(loop.run(200), 200u);
+    EXPECT_EQ(ids.size(), 199u);
+    EXPECT_EQ(refused, 1u);
+    EXPECT_LT(spool.batches(), 200u) << "accepts that waited went together";
+    EXPECT_GE(spool.batches(), 1u);
+  }
+  // Everything accepted is there for the next start.
+  MessageStore store(options(dir.path));
+  EXPECT_EQ(store.list(MessageState::queued, 1000).size(), 199u);
+  for (const auto& id : ids) EXPECT_TRUE(store.find(id)) << id;
+}
+
+TEST(MessageSpoolService, JobsRunOnTheWriterInOrderWithAccepts) {
+  SpoolDirectory dir;
+  TestLoop loop;
+  MetricsRegistry metrics;
+  MessageSpoolService spool(options(dir.path), loop, metrics);
+  std::string id;
+  spool.accept(voicemail("1001"), [&](const std::string& accepted, const std::string&) { id = accepted; });
+  ASSERT_EQ(loop.run(1), 1u);
+  std::size_t due = 0;
+  spool.run([&](MessageStore& store) {
+    const auto found = store.due(std::chrono::system_clock::now(), 10).size();
+    loop.post([&due, found] { due = found; });
+  });
+  ASSERT_EQ(loop.run(1), 1u);
+  EXPECT_EQ(due, 1u);
+}
+
+TEST(MessageSpoolService, AStoreThatCannotOpenIsAStartUpError) {
+  SpoolDirectory dir;
+  fs::create_directories(dir.path);
+  std::ofstream(dir.path / "blocker") << "a file where the spool directory should be";
+  TestLoop loop;
+  MetricsRegistry metrics;
+  EXPECT_THROW(MessageSpoolService(options(dir.path / "blocker"), loop, metrics), std::exception);
+}
+
+}  // namespace
+}  // namespace junction
