@@ -73,6 +73,19 @@ DaemonConfig to_daemon_config(const ConfigNode& root, const fs::path& base, cons
   config.scripts.routing = config::resolve_config_path(config.scripts.directory, scripts.get_string("routing"));
   config.scripts.instruction_limit = static_cast<std::uint64_t>(scripts.get_int("instruction_limit"));
   config.scripts.memory_limit_bytes = static_cast<std::size_t>(scripts.get_int("memory_limit_mb")) << 20;
+  if (const ConfigNode* spool = root.find("spool")) {
+    const std::string directory = spool->get_string("directory");
+    config.spool.directory =
+        directory.empty() ? config.state_directory / "spool" : config::resolve_config_path(base, directory);
+    config.spool.reserve_bytes = static_cast<std::uint64_t>(spool->get_int("reserve_mb", 64)) << 20;
+    config.spool.connector = spool->get_string("connector", "pickup");
+    config.spool.retry_min = std::chrono::seconds(spool->get_int("retry_min_s", 30));
+    config.spool.retry_max = std::chrono::seconds(spool->get_int("retry_max_s", 3600));
+    config.spool.max_attempts = static_cast<int>(spool->get_int("max_attempts", 30));
+    config.spool.parallel = static_cast<std::size_t>(spool->get_int("parallel", 4));
+  } else {
+    config.spool.directory = config.state_directory / "spool";
+  }
 
   if (const ConfigNode* strategies = root.find("routing")->find("strategies"))
     for (const auto& item : strategies->items()) config.routing_strategies.push_back(item.text());

@@ -39,6 +39,16 @@ struct ScriptsConfig {
   std::size_t memory_limit_bytes = 256u << 20;
 };
 
+struct SpoolConfig {
+  std::filesystem::path directory;  ///< absolute
+  std::uint64_t reserve_bytes = 64ull << 20;
+  std::string connector = "pickup";
+  std::chrono::seconds retry_min{30};
+  std::chrono::seconds retry_max{3600};
+  int max_attempts = 30;
+  std::size_t parallel = 4;
+};
+
 struct DaemonConfig {
   std::string file;  ///< the path it was read from
   std::string node_id;
@@ -48,6 +58,7 @@ struct DaemonConfig {
   std::filesystem::path state_directory;   ///< absolute; registrations (and later the spool) live here
   std::vector<PluginEntry> plugins;        ///< in file order, enabled:false ones excluded
   ScriptsConfig scripts;
+  SpoolConfig spool;
   std::vector<std::string> routing_strategies;  ///< default {"lua"}
   std::vector<User> users;
   std::string open_directory_password;  ///< non-empty: any well-formed name is a user (benchmarks)

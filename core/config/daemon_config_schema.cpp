@@ -48,6 +48,18 @@ ConfigSchema daemon_config_schema() {
                                      .with_doc("VM instructions a flow may run between two waiting verbs")},
            {"memory_limit_mb", S::integer(1, 65536).with_default("256").with_doc("memory cap of the whole Lua state")},
        })},
+      {"spool",
+       S::map({
+           {"directory", S::string().with_doc("where messages are kept; default <state_directory>/spool")},
+           {"reserve_mb", S::integer(0, 1'000'000).with_default("64").with_doc(
+                              "free disk space kept: a new message that would use it is refused (\"spool full\")")},
+           {"connector", S::string().with_default("pickup").with_doc("the message connector that delivers messages")},
+           {"retry_min_s", S::integer(1, 86400).with_default("30").with_doc("the first retry's delay; it doubles")},
+           {"retry_max_s", S::integer(1, 604800).with_default("3600").with_doc("the longest delay between attempts")},
+           {"max_attempts", S::integer(1, 10000).with_default("30").with_doc("then the message is dead (an operator may retry it)")},
+           {"parallel", S::integer(1, 256).with_default("4").with_doc("deliveries at once")},
+       })
+           .with_doc("the durable message spool (voice and fax messages, e-mail to send)")},
       {"routing",
        S::map({{"strategies",
                 S::list(S::string()).with_doc("routing strategies asked in order for plain numbers; default [lua]")}})},

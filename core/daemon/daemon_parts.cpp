@@ -58,7 +58,7 @@ DaemonParts::DaemonParts(const DaemonOptions& options)
   register_core_verbs(registry, engine);
   register_location_verbs(registry, *location);
   plugins = std::make_unique<PluginHost>(
-      CoreServices{loop, workers, log, metrics, directory, engine, *location, registry, config.node_id},
+      CoreServices{loop, workers, log, metrics, directory, engine, *location, spool_access, registry, config.node_id},
       plugin_search_dirs(config));
 }
 
@@ -67,10 +67,36 @@ DaemonParts::~DaemonParts() {
   engine.set_flow_host(nullptr);
   scripts.reset();
   location->stop();
+  // Deliveries stop first (their connectors belong to plugins), then the spool finishes what
+  // it was writing.
+  delivery.reset();
+  spool_access.attach(nullptr);
+  spool.reset();
   // Work still queued holds references on plugin libraries (LibraryBoundExecutor); finish
   // the workers first, then the plugins go, then the loop's queue with the io_context.
   workers.shutdown();
   plugins.reset();
+}
+
+void DaemonParts::open_spool() {
+  MessageStore::Options options;
+  options.directory = config.spool.directory;
+  options.reserve_bytes = config.spool.reserve_bytes;
+  spool = std::make_unique<MessageSpoolService>(options, loop, metrics);
+  const auto& found = spool->recovery();
+  if (found.partial_removed + found.orphans_removed + found.requeued + found.quarantined > 0)
+    spool_log.warn("spool recovered: " + std::to_string(found.requeued) + " interrupted deliveries again, " +
+                   std::to_string(found.partial_removed + found.orphans_removed) + " unfinished writes removed, " +
+                   std::to_string(found.quarantined) + " quarantined");
+  DeliverySettings settings;
+  settings.connector = config.spool.connector;
+  settings.retry_min = config.spool.retry_min;
+  settings.retry_max = config.spool.retry_max;
+  settings.max_attempts = config.spool.max_attempts;
+  settings.parallel = config.spool.parallel;
+  delivery = std::make_unique<DeliveryScheduler>(*spool, config.spool.directory, registry, loop, workers, spool_log,
+                                                 metrics, settings);
+  spool_access.attach(spool.get(), [this] { delivery->kick(); });
 }
 
 void DaemonParts::open_state() {
@@ -79,6 +105,7 @@ void DaemonParts::open_state() {
   if (ec)
     throw std::runtime_error("cannot create state_directory " + config.state_directory.string() + ": " + ec.message());
   location->start(std::make_unique<SqliteLocationStore>(config.state_directory / "location.db"));
+  open_spool();
   // Call detail records: formatted on the call loop, appended by a worker.
   auto cdr = std::make_shared<CdrFile>(config.state_directory / "cdr.jsonl");
   engine.set_cdr_sink([this, cdr](const CallDetailRecord& record) {
@@ -127,6 +154,7 @@ void DaemonParts::start() {
   }
   engine.set_routing_order(config.routing_strategies);
   engine.set_flow_host(scripts.get());
+  if (delivery) delivery->start();
 }
 
 }  // namespace junction

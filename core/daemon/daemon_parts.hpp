@@ -12,6 +12,8 @@
 #include "core/exec/asio_executor.hpp"
 #include "core/exec/thread_worker_pool.hpp"
 #include "core/location/location_registry.hpp"
+#include "core/messages/delivery_scheduler.hpp"
+#include "core/messages/spool_access.hpp"
 #include "core/log/log_sink.hpp"
 #include "core/metrics/metrics_registry.hpp"
 #include "core/plugins/plugin_host.hpp"
@@ -29,6 +31,8 @@ struct DaemonParts {
   void load_plugins();
   /// Starts plugins, loads scripts, wires routing. Throws PluginError / ScriptError / ConfigErrors.
   void start();
+  /// Opens the message spool (recovering it) and its deliveries. Part of open_state().
+  void open_spool();
   /// Gives memory malloc keeps but nothing uses back to the system, every `period`.
   void trim_memory_every(std::chrono::seconds period);
 
@@ -40,11 +44,15 @@ struct DaemonParts {
   ComponentLogger core_log{log, "core"};
   ComponentLogger call_log{log, "calls"};
   ComponentLogger script_log{log, "lua"};
+  ComponentLogger spool_log{log, "spool"};
   MetricsRegistry metrics;
   UserDirectory directory;
   ServiceRegistry registry;
   CallEngineImpl engine{loop, registry, call_log, metrics};
   std::unique_ptr<LocationRegistry> location;
+  SpoolAccess spool_access{loop};                 // the spool as plugins reach it
+  std::unique_ptr<MessageSpoolService> spool;     // from open_state()
+  std::unique_ptr<DeliveryScheduler> delivery;    // from open_state(), started by start()
   std::shared_ptr<LoopbackDriver> loopback;
   std::unique_ptr<PluginHost> plugins;
   std::unique_ptr<ScriptRuntime> scripts;

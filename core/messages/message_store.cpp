@@ -311,8 +311,9 @@ bool MessageStore::set_state(const std::string& id, MessageState state, const st
   return found;
 }
 
-std::string MessageStore::read_part(const MessageRecord& message, const StoredPart& part) const {
-  const auto path = part_path(message.id, part.name);
+std::string read_stored_part(const std::filesystem::path& directory, const MessageRecord& message,
+                             const StoredPart& part) {
+  const auto path = directory / "files" / message.id / part.name;
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("message " + message.id + ": part " + part.name + " is missing");
   std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

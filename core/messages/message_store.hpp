@@ -18,6 +18,12 @@
 
 namespace junction {
 
+/// A stored part's bytes, read from the spool `directory` and checked against its size and
+/// SHA-256; throws std::runtime_error naming the message and part when it is missing or
+/// differs. Touches files only: safe on any thread.
+std::string read_stored_part(const std::filesystem::path& directory, const MessageRecord& message,
+                             const StoredPart& part);
+
 class MessageStore {
  public:
   struct Options {
@@ -51,9 +57,9 @@ class MessageStore {
   bool set_state(const std::string& id, MessageState state, const std::string& detail,
                  std::chrono::system_clock::time_point next_attempt = {}, bool attempted = false);
 
-  /// A stored part's bytes, checked against its size and SHA-256. Throws std::runtime_error
-  /// naming the message and part when the file is missing or differs.
-  std::string read_part(const MessageRecord& message, const StoredPart& part) const;
+  std::string read_part(const MessageRecord& message, const StoredPart& part) const {
+    return read_stored_part(options_.directory, message, part);
+  }
   std::filesystem::path part_path(const std::string& id, const std::string& part) const;
 
   struct Recovery {

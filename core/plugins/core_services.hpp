@@ -9,6 +9,7 @@
 #include "junction/directory.hpp"
 #include "junction/executor.hpp"
 #include "junction/location.hpp"
+#include "junction/messages.hpp"
 #include "junction/metrics.hpp"
 
 namespace junction {
@@ -21,6 +22,7 @@ struct CoreServices {
   const Directory& directory;
   CallEngine& calls;
   LocationService& location;
+  MessageSpool& messages;
   ServiceRegistry& registry;
   std::string node_id;
 };

@@ -29,6 +29,7 @@ class PluginContext final : public Host, private Registrar {
   const Directory& directory() override { return services_.directory; }
   CallEngine& calls() override { return services_.calls; }
   LocationService& location() override { return services_.location; }
+  MessageSpool& messages() override { return services_.messages; }
   Registrar& registrar() override { return *this; }
   const ConfigNode& config() override { return config_; }
   std::string_view node_id() override { return services_.node_id; }
@@ -43,6 +44,9 @@ class PluginContext final : public Host, private Registrar {
   void add_script_verb(VerbSpec verb) override { services_.registry.add_verb(name_, std::move(verb), library_); }
   void add_trunk_status_source(std::shared_ptr<TrunkStatusSource> source) override {
     services_.registry.add_trunk_source(name_, std::move(source), library_);
+  }
+  void add_message_connector(std::shared_ptr<MessageConnector> connector) override {
+    services_.registry.add_connector(name_, std::move(connector), library_);
   }
   void set_media_anchor(std::shared_ptr<MediaAnchor> anchor) override {
     services_.registry.set_media_anchor(name_, std::move(anchor), library_);

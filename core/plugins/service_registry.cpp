@@ -144,6 +144,20 @@ void ServiceRegistry::set_media_anchor(const std::string& owner, std::shared_ptr
   media_anchor_ = {owner, keep_library_alive(std::move(anchor), std::move(library))};
 }
 
+void ServiceRegistry::add_connector(const std::string& owner, std::shared_ptr<MessageConnector> connector,
+                                    LibraryRef library) {
+  if (!connector) throw std::invalid_argument("null message connector");
+  std::string name(connector->name());
+  if (connectors_.count(name))
+    throw std::invalid_argument("message connector '" + name + "' exists already (from " + connectors_[name].owner + ")");
+  connectors_[name] = {owner, keep_library_alive(std::move(connector), std::move(library))};
+}
+
+std::shared_ptr<MessageConnector> ServiceRegistry::connector(std::string_view name) const {
+  auto it = connectors_.find(name);
+  return it == connectors_.end() ? nullptr : it->second.object;
+}
+
 std::vector<TrunkStatus> ServiceRegistry::trunk_status() const {
   std::vector<TrunkStatus> all;
   for (const auto& source : trunk_sources_) {
@@ -156,6 +170,7 @@ std::vector<TrunkStatus> ServiceRegistry::trunk_status() const {
 void ServiceRegistry::remove_owner(std::string_view owner) {
   std::erase_if(trunk_sources_, [&](const auto& e) { return e.owner == owner; });
   if (media_anchor_.owner == owner) media_anchor_ = {};
+  std::erase_if(connectors_, [&](const auto& e) { return e.second.owner == owner; });
   std::erase_if(drivers_, [&](const auto& e) { return e.second.owner == owner; });
   std::erase_if(strategies_, [&](const auto& e) { return e.second.owner == owner; });
   for (auto it = verbs_.begin(); it != verbs_.end();) {

@@ -11,6 +11,7 @@
 
 #include "core/plugins/library_keepalive.hpp"
 #include "junction/call.hpp"
+#include "junction/messages.hpp"
 #include "junction/routing.hpp"
 #include "junction/script.hpp"
 #include "junction/trunks.hpp"
@@ -49,6 +50,10 @@ class ServiceRegistry {
   /// The media anchor, or nullptr.
   MediaAnchor* media_anchor() const { return media_anchor_.object.get(); }
 
+  /// Throws std::invalid_argument when a connector with the same name exists.
+  void add_connector(const std::string& owner, std::shared_ptr<MessageConnector> connector, LibraryRef library = {});
+  std::shared_ptr<MessageConnector> connector(std::string_view name) const;
+
   /// Removes everything `owner` registered; reserved verbs it implemented become unimplemented.
   void remove_owner(std::string_view owner);
 
@@ -64,6 +69,7 @@ class ServiceRegistry {
   std::map<std::string, VerbSpec, std::less<>> reserved_;
   std::vector<Owned<TrunkStatusSource>> trunk_sources_;
   Owned<MediaAnchor> media_anchor_;
+  std::map<std::string, Owned<MessageConnector>, std::less<>> connectors_;
 };
 
 }  // namespace junction

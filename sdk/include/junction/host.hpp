@@ -9,6 +9,7 @@
 #include "junction/executor.hpp"
 #include "junction/location.hpp"
 #include "junction/logger.hpp"
+#include "junction/messages.hpp"
 #include "junction/metrics.hpp"
 #include "junction/registrar.hpp"
 
@@ -29,6 +30,8 @@ class Host {
   virtual CallEngine& calls() = 0;
   /// Where users are registered (written by registrars, read by routing).
   virtual LocationService& location() = 0;
+  /// The durable message spool (voice and fax messages, e-mail to send).
+  virtual MessageSpool& messages() = 0;
   /// Scoped to this plugin: what is registered here is removed when it stops.
   virtual Registrar& registrar() = 0;
   /// This plugin's validated config block (a map; empty when the config has none).

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,6 +67,39 @@ struct MessageEvent {
   std::chrono::system_clock::time_point at{};
   MessageState state = MessageState::queued;
   std::string detail;
+};
+
+/// The durable spool as plugins see it (Host::messages()). Call loop only.
+class MessageSpool {
+ public:
+  virtual ~MessageSpool() = default;
+  /// Stores `message` durably. `done` runs on the call loop with its id once it is on disk
+  /// (tell the caller "saved" only then), or with an empty id and why it was refused.
+  virtual void accept(NewMessage message,
+                      std::function<void(const std::string& id, const std::string& error)> done) = 0;
+};
+
+/// How a delivery attempt ended.
+struct DeliveryResult {
+  enum class Outcome {
+    delivered,  ///< the far side took it (SMTP 250, the file is in the folder)
+    retry,      ///< try again later (SMTP 4xx, a server down, a full disk)
+    failed,     ///< it will never work (SMTP 5xx): dead, until an operator retries it
+  };
+  Outcome outcome = Outcome::retry;
+  std::string detail;  ///< what the far side said, for the message's history and the logs
+};
+
+/// A way out for messages (SMTP, a pickup folder), registered with
+/// Registrar::add_message_connector and chosen by name in the daemon's `spool.connector`.
+class MessageConnector {
+ public:
+  virtual ~MessageConnector() = default;
+  virtual std::string_view name() const = 0;
+  /// Delivers `message`; `parts` holds its parts' bytes in order, already checked against
+  /// what was stored. Runs on a worker and may block. A message can be delivered again after a
+  /// crash: build its Message-ID from message.id so that the mailbox sees one message.
+  virtual DeliveryResult deliver(const MessageRecord& message, const std::vector<std::string>& parts) = 0;
 };
 
 inline constexpr std::string_view kMessageKindNames[] = {"voice", "fax", "email"};

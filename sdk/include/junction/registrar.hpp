@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "junction/call.hpp"
+#include "junction/messages.hpp"
 #include "junction/routing.hpp"
 #include "junction/script.hpp"
 #include "junction/trunks.hpp"
@@ -31,6 +32,8 @@ class Registrar {
   /// Makes `anchor` the daemon's media anchor. Throws std::invalid_argument when another
   /// plugin already is.
   virtual void set_media_anchor(std::shared_ptr<MediaAnchor> anchor) = 0;
+  /// Adds a way out for messages. Throws std::invalid_argument when one has the same name.
+  virtual void add_message_connector(std::shared_ptr<MessageConnector> connector) = 0;
 };
 
 }  // namespace junction

@@ -22,6 +22,7 @@
 #include "core/exec/manual_executor.hpp"
 #include "core/exec/thread_worker_pool.hpp"
 #include "core/location/location_registry.hpp"
+#include "core/messages/spool_access.hpp"
 #include "core/log/log_sink.hpp"
 #include "core/metrics/metrics_registry.hpp"
 #include "core/plugins/plugin_host.hpp"
@@ -90,7 +91,7 @@ class PluginHostTest : public ::testing::Test {
     engine_ = std::make_unique<CallEngineImpl>(loop_, registry_, *core_logger_, metrics_);
     location_ = std::make_unique<LocationRegistry>(loop_, workers_, *core_logger_, metrics_);
     host_ = std::make_unique<PluginHost>(
-        CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, *location_, registry_, "test-node"},
+        CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, *location_, spool_, registry_, "test-node"},
         std::vector<std::filesystem::path>{kPluginDir});
   }
 
@@ -187,6 +188,7 @@ class PluginHostTest : public ::testing::Test {
   std::unique_ptr<ComponentLogger> core_logger_;
   std::unique_ptr<CallEngineImpl> engine_;
   std::unique_ptr<LocationRegistry> location_;
+  SpoolAccess spool_{loop_};  // never opened: plugins here do not store messages
   std::unique_ptr<PluginHost> host_;
 
  private:
