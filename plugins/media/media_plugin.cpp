@@ -133,5 +133,5 @@ class MediaPlugin final : public Plugin {
 }  // namespace junction::media
 
 JUNCTION_PLUGIN(junction::media::MediaPlugin, "media", "0.1.0",
-                "RTP media endpoint: answers calls with its own audio and plays announcements (issue 4, in progress)",
+                "RTP media: announcements, speech, digits, recording, tones, music on hold, call recording, codecs",
                 JUNCTION_REQUIRES(), JUNCTION_OPTIONAL(), &junction::media::media_config_schema);
