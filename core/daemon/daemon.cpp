@@ -17,6 +17,8 @@
 #include "core/script/core_verbs.hpp"
 #include "core/script/location_verbs.hpp"
 #include "core/script/lua_api_doc.hpp"
+#include "core/script/message_verbs.hpp"
+#include "core/messages/spool_access.hpp"
 #include "junction/cause.hpp"
 
 namespace junction {
@@ -52,6 +54,8 @@ std::string core_lua_api() {
   LocationRegistry location(loop, workers, logger, metrics);
   register_core_verbs(registry, engine);
   register_location_verbs(registry, location);
+  SpoolAccess spool(loop);
+  register_message_verbs(registry, spool, engine, workers);
   return render_lua_api(registry);
 }
 

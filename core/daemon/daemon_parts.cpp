@@ -8,6 +8,7 @@
 #include "core/plugins/plugin_library.hpp"
 #include "core/script/core_verbs.hpp"
 #include "core/script/location_verbs.hpp"
+#include "core/script/message_verbs.hpp"
 #include "core/script/lua_routing_strategy.hpp"
 #include "junction/cause.hpp"
 
@@ -57,6 +58,7 @@ DaemonParts::DaemonParts(const DaemonOptions& options)
   registry.add_driver("core", loopback);
   register_core_verbs(registry, engine);
   register_location_verbs(registry, *location);
+  register_message_verbs(registry, spool_access, engine, workers);
   plugins = std::make_unique<PluginHost>(
       CoreServices{loop, workers, log, metrics, directory, engine, *location, spool_access, registry, config.node_id},
       plugin_search_dirs(config));

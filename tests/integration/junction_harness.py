@@ -190,6 +190,8 @@ class Sandbox:
         text = text.replace("port: 5060 }", f"port: {self.sip_port} }}")
         text = replace_once(text, "  directory: ../scripts", f"  directory: {self.scripts_dir}")
         text = replace_once(text, "state_directory: ../var", f"state_directory: {os.path.join(self.dir, 'var')}")
+        self.mail_dir = os.path.join(self.dir, "var", "mail")
+        text = replace_once(text, "config: { folder: ../var/mail }", f"config: {{ folder: {self.mail_dir} }}")
         return text
 
     def write_config(self, text=None):

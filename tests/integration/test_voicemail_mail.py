@@ -1,0 +1,97 @@
+"""Voicemail to e-mail with real parts: a SIPp caller talks (A-law from SIPp's pcap), the flow
+records it and hands it to the durable spool with save_message, and the pickup connector writes
+a complete MIME mail into its folder: the right headers, a Message-ID made from the message id,
+and the recording attached byte for byte. Also: the spool keeps what it accepted across a kill -9
+of junctiond and delivers it after the restart."""
+
+import email
+import email.policy
+import glob
+import os
+import signal
+import unittest
+
+import junction_harness as h
+import sipp_peers
+from rtp_tools import RtpListener
+
+SIP_TEST_SETTINGS = """      realm: test.local
+      digest_algorithms: [md5]   # SIPp 3.6 answers MD5 challenges only
+"""
+ALICE = {"user": "1001", "auth_pass": "change-me-1001"}
+
+
+@unittest.skipUnless(sipp_peers.available(), "sipp (Debian sip-tester) is not installed")
+class VoicemailMailTest(unittest.TestCase):
+    def setUp(self):
+        self.sandbox = h.Sandbox(self)
+        self.sip_port = self.sandbox.sip_port
+        first = h.free_port() & ~1
+        text = h.replace_once(self.sandbox.config_text, "      realm: junction\n", SIP_TEST_SETTINGS)
+        text = h.replace_once(text, "config: { address: 127.0.0.1, ports: { first: 20000, last: 29999 } }",
+                              f"config: {{ codecs: [PCMA, PCMU], address: 127.0.0.1, "
+                              f"ports: {{ first: {first}, last: {first + 40} }} }}")
+        self.sandbox.write_config(text)
+        self.recording = os.path.join(self.sandbox.dir, "vm.wav")
+        self.sandbox.write_script("flows/default.lua", f'''
+function on_call(call)
+  local ms = record("{self.recording}", {{ max_seconds = 2 }})
+  local id, why = save_message{{ to = "1002", file = "{self.recording}", headers = {{ Duration = tostring(ms) }} }}
+  log("saved " .. tostring(id) .. " " .. tostring(why))
+  hangup()
+end
+''')
+
+    def leave_a_message(self):
+        rtp = RtpListener(self)
+        ok, err = sipp_peers.run(self.sandbox, self.sip_port, "call_talks.xml",
+                                 keys={**ALICE, "rtp_port": rtp.port}, service="1002")
+        self.assertTrue(ok, f"{err}\n{self.daemon.log()}")
+        _, line = self.daemon.wait_for(r"saved \S+ nil")
+        return line.split("saved ")[1].split(" ")[0]
+
+    def mail_of(self, message_id):
+        path = os.path.join(self.sandbox.mail_dir, f"{message_id}.eml")
+        with open(path, "rb") as f:
+            return email.message_from_binary_file(f, policy=email.policy.default)
+
+    def test_a_recorded_message_arrives_as_a_mime_mail_with_the_recording(self):
+        self.daemon = h.start_daemon(self, self.sandbox.config_path)
+        message_id = self.leave_a_message()
+        self.daemon.wait_for(r"message=" + message_id + r" .*delivered via pickup")
+        mail = self.mail_of(message_id)
+        self.assertEqual(mail["Message-ID"], f"<{message_id}@junction.invalid>")
+        self.assertEqual(mail["To"], "bob@example.com")
+        self.assertEqual(mail["Subject"], "voice message from 1001")
+        self.assertEqual(mail["X-Junction-Message"], message_id)
+        attachments = [part for part in mail.iter_attachments()]
+        self.assertEqual(len(attachments), 1)
+        self.assertEqual(attachments[0].get_content_type(), "audio/wav")
+        self.assertEqual(attachments[0].get_filename(), "message.wav")
+        with open(self.recording, "rb") as f:
+            recorded = f.read()
+        self.assertGreater(len(recorded), 2 * 8000 * 2, "two seconds of 16-bit audio")
+        self.assertEqual(attachments[0].get_content(), recorded, "the attachment is the recording, byte for byte")
+        self.assertIn("Alice Example", mail.get_body(preferencelist=("plain",)).get_content())
+        self.assertEqual(glob.glob(os.path.join(self.sandbox.mail_dir, ".*")), [], "no temporary file is left")
+
+    def test_what_the_spool_accepted_survives_kill_9_and_is_delivered_after_the_restart(self):
+        # No connector at first: the message waits in the spool, then junctiond is killed.
+        text = h.replace_once(self.sandbox.config_text, "  - name: pickup ", "  - name: pickup\n    enabled: false\n    #")
+        self.sandbox.write_config(text)
+        self.daemon = h.start_daemon(self, self.sandbox.config_path)
+        message_id = self.leave_a_message()
+        os.kill(self.daemon.pid, signal.SIGKILL)
+        self.daemon.proc.wait(timeout=10)
+        self.assertFalse(os.path.exists(os.path.join(self.sandbox.mail_dir, f"{message_id}.eml")))
+        # With the connector back, the restart delivers it, once.
+        text = h.replace_once(self.sandbox.config_text, "  - name: pickup\n    enabled: false\n    #", "  - name: pickup ")
+        self.sandbox.write_config(text)
+        self.daemon = h.start_daemon(self, self.sandbox.config_path)
+        self.daemon.wait_for(r"message=" + message_id + r" .*delivered via pickup")
+        self.assertEqual(self.mail_of(message_id)["Message-ID"], f"<{message_id}@junction.invalid>")
+        self.assertEqual(len(glob.glob(os.path.join(self.sandbox.mail_dir, "*.eml"))), 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
