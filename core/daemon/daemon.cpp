@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "core/admin/admin_server.hpp"
+#include "core/messages/spool_admin.hpp"
 #include "core/config/schema_doc.hpp"
 #include "core/daemon/daemon_parts.hpp"
 #include "core/daemon/health_report.hpp"
@@ -102,6 +103,12 @@ int run_daemon(DaemonOptions options) {
   AdminServer admin(parts.metrics, admin_log);
   HealthReport health(parts);
   admin.add_route("GET", "/health", [&health](const AdminRequest&) { return health.respond(); });
+  if (parts.spool)
+    add_spool_routes(admin, *parts.spool, [&parts] {
+      parts.loop.post([&parts] {
+        if (parts.delivery) parts.delivery->kick();
+      });
+    });
   if (parts.config.admin.enabled) {
     try {
       admin.start(parts.config.admin.address, parts.config.admin.port);

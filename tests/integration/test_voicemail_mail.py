@@ -7,6 +7,7 @@ of junctiond and delivers it after the restart."""
 import email
 import email.policy
 import glob
+import http.client
 import os
 import signal
 import unittest
@@ -33,10 +34,13 @@ class VoicemailMailTest(unittest.TestCase):
                               f"ports: {{ first: {first}, last: {first + 40} }} }}")
         self.sandbox.write_config(text)
         self.recording = os.path.join(self.sandbox.dir, "vm.wav")
+        self.write_flow(to="1002")
+
+    def write_flow(self, to):
         self.sandbox.write_script("flows/default.lua", f'''
 function on_call(call)
   local ms = record("{self.recording}", {{ max_seconds = 2 }})
-  local id, why = save_message{{ to = "1002", file = "{self.recording}", headers = {{ Duration = tostring(ms) }} }}
+  local id, why = save_message{{ to = "{to}", file = "{self.recording}", headers = {{ Duration = tostring(ms) }} }}
   log("saved " .. tostring(id) .. " " .. tostring(why))
   hangup()
 end
@@ -91,6 +95,37 @@ end
         self.daemon.wait_for(r"message=" + message_id + r" .*delivered via pickup")
         self.assertEqual(self.mail_of(message_id)["Message-ID"], f"<{message_id}@junction.invalid>")
         self.assertEqual(len(glob.glob(os.path.join(self.sandbox.mail_dir, "*.eml"))), 1)
+
+    def test_an_undeliverable_message_is_dead_with_its_reason_and_the_operator_can_retry_it(self):
+        self.write_flow(to="9999")
+        self.daemon = h.start_daemon(self, self.sandbox.config_path)
+        message_id = self.leave_a_message()
+        self.daemon.wait_for(r"message=" + message_id + r" dead: no address to deliver to: no user 9999")
+        status, dead = h.http_get_json(self.sandbox.admin_port, "/messages?state=dead")
+        self.assertEqual(status, 200)
+        self.assertEqual([m["id"] for m in dead], [message_id])
+        self.assertEqual(dead[0]["last_error"], "no address to deliver to: no user 9999")
+        self.assertEqual(dead[0]["attempts"], 1)
+        status, body = http_post(self.sandbox.admin_port, f"/message/retry?id={message_id}")
+        self.assertEqual(status, 200, body)
+        first_death = self.daemon.wait_for(r"dead: ")[0]
+        self.daemon.wait_for(r"message=" + message_id + r" dead: ", start=first_death + 1)
+        status, message = h.http_get_json(self.sandbox.admin_port, f"/message?id={message_id}")
+        self.assertEqual(message["attempts"], 2)
+        self.assertIn("retried by the operator", [event["detail"] for event in message["history"]])
+        self.assertEqual(message["parts"][0]["name"], "message.wav")
+        status, _, _ = h.http_get(self.sandbox.admin_port, "/message?id=no-such-message")
+        self.assertEqual(status, 404)
+
+
+def http_post(port, path):
+    connection = http.client.HTTPConnection(h.HOST, port, timeout=10)
+    try:
+        connection.request("POST", path)
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <random>
 
+#include "core/messages/spool_admin.hpp"
 #include "core/metrics/metrics_registry.hpp"
 
 namespace junction {
@@ -132,6 +133,14 @@ TEST(MessageSpoolService, AStoreThatCannotOpenIsAStartUpError) {
   TestLoop loop;
   MetricsRegistry metrics;
   EXPECT_THROW(MessageSpoolService(options(dir.path / "blocker"), loop, metrics), std::exception);
+}
+
+TEST(SpoolAdmin, QueryValuesAreDecoded) {
+  EXPECT_EQ(query_value("state=dead&limit=5", "limit"), "5");
+  EXPECT_EQ(query_value("id=a%2Db+c", "id"), "a-b c");
+  EXPECT_EQ(query_value("ids=1&id=2", "id"), "2");
+  EXPECT_EQ(query_value("id=%zz", "id"), "%zz");
+  EXPECT_EQ(query_value("", "id"), "");
 }
 
 }  // namespace
