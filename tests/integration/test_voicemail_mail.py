@@ -14,45 +14,22 @@ import unittest
 
 import junction_harness as h
 import sipp_peers
-from rtp_tools import RtpListener
-
-SIP_TEST_SETTINGS = """      realm: test.local
-      digest_algorithms: [md5]   # SIPp 3.6 answers MD5 challenges only
-"""
-ALICE = {"user": "1001", "auth_pass": "change-me-1001"}
+from voicemail_helpers import leave_a_message, recording_bytes, voicemail_config, write_voicemail_flow
 
 
 @unittest.skipUnless(sipp_peers.available(), "sipp (Debian sip-tester) is not installed")
 class VoicemailMailTest(unittest.TestCase):
     def setUp(self):
         self.sandbox = h.Sandbox(self)
-        self.sip_port = self.sandbox.sip_port
-        first = h.free_port() & ~1
-        text = h.replace_once(self.sandbox.config_text, "      realm: junction\n", SIP_TEST_SETTINGS)
-        text = h.replace_once(text, "config: { address: 127.0.0.1, ports: { first: 20000, last: 29999 } }",
-                              f"config: {{ codecs: [PCMA, PCMU], address: 127.0.0.1, "
-                              f"ports: {{ first: {first}, last: {first + 40} }} }}")
-        self.sandbox.write_config(text)
+        self.sandbox.write_config(voicemail_config(self.sandbox))
         self.recording = os.path.join(self.sandbox.dir, "vm.wav")
         self.write_flow(to="1002")
 
     def write_flow(self, to):
-        self.sandbox.write_script("flows/default.lua", f'''
-function on_call(call)
-  local ms = record("{self.recording}", {{ max_seconds = 2 }})
-  local id, why = save_message{{ to = "{to}", file = "{self.recording}", headers = {{ Duration = tostring(ms) }} }}
-  log("saved " .. tostring(id) .. " " .. tostring(why))
-  hangup()
-end
-''')
+        write_voicemail_flow(self.sandbox, self.recording, to)
 
     def leave_a_message(self):
-        rtp = RtpListener(self)
-        ok, err = sipp_peers.run(self.sandbox, self.sip_port, "call_talks.xml",
-                                 keys={**ALICE, "rtp_port": rtp.port}, service="1002")
-        self.assertTrue(ok, f"{err}\n{self.daemon.log()}")
-        _, line = self.daemon.wait_for(r"saved \S+ nil")
-        return line.split("saved ")[1].split(" ")[0]
+        return leave_a_message(self, self.sandbox, self.daemon)
 
     def mail_of(self, message_id):
         path = os.path.join(self.sandbox.mail_dir, f"{message_id}.eml")
@@ -72,8 +49,7 @@ end
         self.assertEqual(len(attachments), 1)
         self.assertEqual(attachments[0].get_content_type(), "audio/wav")
         self.assertEqual(attachments[0].get_filename(), "message.wav")
-        with open(self.recording, "rb") as f:
-            recorded = f.read()
+        recorded = recording_bytes(self.recording)
         self.assertGreater(len(recorded), 2 * 8000 * 2, "two seconds of 16-bit audio")
         self.assertEqual(attachments[0].get_content(), recorded, "the attachment is the recording, byte for byte")
         self.assertIn("Alice Example", mail.get_body(preferencelist=("plain",)).get_content())
