@@ -18,6 +18,8 @@
 #include "core/script/core_verbs.hpp"
 #include "core/script/location_verbs.hpp"
 #include "core/script/lua_api_doc.hpp"
+#include "core/daemon/user_directory.hpp"
+#include "core/script/directory_verbs.hpp"
 #include "core/script/message_verbs.hpp"
 #include "core/messages/spool_access.hpp"
 #include "junction/cause.hpp"
@@ -55,8 +57,10 @@ std::string core_lua_api() {
   LocationRegistry location(loop, workers, logger, metrics);
   register_core_verbs(registry, engine);
   register_location_verbs(registry, location);
+  UserDirectory directory({});
+  register_directory_verbs(registry, directory);
   SpoolAccess spool(loop);
-  register_message_verbs(registry, spool, engine, workers);
+  register_message_verbs(registry, spool, engine, workers, "recordings");
   return render_lua_api(registry);
 }
 

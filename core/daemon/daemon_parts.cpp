@@ -7,6 +7,7 @@
 #include "core/location/sqlite_location_store.hpp"
 #include "core/plugins/plugin_library.hpp"
 #include "core/script/core_verbs.hpp"
+#include "core/script/directory_verbs.hpp"
 #include "core/script/location_verbs.hpp"
 #include "core/script/message_verbs.hpp"
 #include "core/script/lua_routing_strategy.hpp"
@@ -58,9 +59,11 @@ DaemonParts::DaemonParts(const DaemonOptions& options)
   registry.add_driver("core", loopback);
   register_core_verbs(registry, engine);
   register_location_verbs(registry, *location);
-  register_message_verbs(registry, spool_access, engine, workers);
+  register_directory_verbs(registry, directory);
+  register_message_verbs(registry, spool_access, engine, workers, config.state_directory / "recordings");
   plugins = std::make_unique<PluginHost>(
-      CoreServices{loop, workers, log, metrics, directory, engine, *location, spool_access, registry, config.node_id},
+      CoreServices{loop, workers, log, metrics, directory, engine, *location, spool_access, registry, config.node_id,
+                   config.state_directory / "recordings"},
       plugin_search_dirs(config));
 }
 

@@ -2,6 +2,9 @@
 // state directory is open, a clear refusal before that (and in `--check`, which opens nothing).
 #pragma once
 
+#include <map>
+#include <vector>
+
 #include "core/messages/message_spool.hpp"
 #include "junction/messages.hpp"
 
@@ -16,6 +19,23 @@ class SpoolAccess final : public MessageSpool {
     accepted_ = std::move(accepted);
   }
   MessageSpoolService* service() const { return service_; }
+
+  void file_in_progress(const std::string& file) override { ++writing_[file]; }
+  void file_written(const std::string& file) override {
+    auto it = writing_.find(file);
+    if (it == writing_.end() || --it->second > 0) return;
+    writing_.erase(it);
+    auto [first, last] = waiting_.equal_range(file);
+    std::vector<std::function<void()>> ready;
+    for (auto w = first; w != last; ++w) ready.push_back(std::move(w->second));
+    waiting_.erase(file);
+    for (auto& then : ready) then();
+  }
+  /// Runs `then` once nobody is writing `file` any more (at once when nobody is).
+  void when_written(const std::string& file, std::function<void()> then) {
+    if (!writing_.count(file)) return then();
+    waiting_.emplace(file, std::move(then));
+  }
 
   void accept(NewMessage message,
               std::function<void(const std::string& id, const std::string& error)> done) override {
@@ -34,6 +54,8 @@ class SpoolAccess final : public MessageSpool {
   Executor& loop_;
   MessageSpoolService* service_ = nullptr;
   std::function<void()> accepted_;
+  std::map<std::string, int> writing_;                              // call loop only
+  std::multimap<std::string, std::function<void()>> waiting_;       // call loop only
 };
 
 }  // namespace junction

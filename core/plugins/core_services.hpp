@@ -1,6 +1,7 @@
 // The daemon's services that the plugin host hands to plugins through their Host.
 #pragma once
 
+#include <filesystem>
 #include <string>
 
 #include "core/log/log_sink.hpp"
@@ -25,6 +26,7 @@ struct CoreServices {
   MessageSpool& messages;
   ServiceRegistry& registry;
   std::string node_id;
+  std::filesystem::path recordings_directory;  ///< absolute
 };
 
 }  // namespace junction

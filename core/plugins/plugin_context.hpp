@@ -33,6 +33,7 @@ class PluginContext final : public Host, private Registrar {
   Registrar& registrar() override { return *this; }
   const ConfigNode& config() override { return config_; }
   std::string_view node_id() override { return services_.node_id; }
+  const std::filesystem::path& recordings_directory() override { return services_.recordings_directory; }
 
  private:
   void add_channel_driver(std::shared_ptr<ChannelDriver> driver) override {

@@ -48,19 +48,19 @@ const std::string* string_option(const ScriptValue& options, const char* key) {
 
 }  // namespace
 
-void register_message_verbs(ServiceRegistry& registry, MessageSpool& spool, CallEngineImpl& engine,
-                            WorkerPool& workers) {
+void register_message_verbs(ServiceRegistry& registry, SpoolAccess& spool, CallEngineImpl& engine,
+                            WorkerPool& workers, std::filesystem::path recordings) {
   VerbSpec save;
   save.name = "save_message";
   save.params = {{"options", ParamType::table, false,
-                  "`to` (extension, address or a list), `file` (the recording), `kind` (voice, fax, email; default "
+                  "`to` (extension, address or a list), `file` (the recording; a relative name is in the recordings directory), `kind` (voice, fax, email; default "
                   "voice), `headers` (name → text, for the mail's templates), `name`, `content_type`"}};
   save.returns = "the message's id once it is on disk, or `nil, reason` (`spool full: ...`, `file: ...`)";
   save.doc =
       "Hands a recording to the durable message spool, from the caller, for delivery by the configured "
       "connector (e-mail). Returns only when it is stored: say \"saved\" after it, not before. Works after "
       "the caller hung up too.";
-  save.handler = [&spool, &engine, &workers](VerbCall& call) {
+  save.handler = [&spool, &engine, &workers, recordings](VerbCall& call) {
     const ScriptValue& options = call.args[0];
     NewMessage message;
     message.recipients = recipients_of(options.field("to"));
@@ -84,15 +84,19 @@ void register_message_verbs(ServiceRegistry& registry, MessageSpool& spool, Call
         message.headers.emplace_back(name, *value.string());
       }
     }
-    const std::filesystem::path path(*file);
+    std::filesystem::path path(*file);
+    if (path.is_relative()) path = recordings / path;
     const std::string* name = string_option(options, "name");
     const std::string* type = string_option(options, "content_type");
     MessagePart part{name ? *name : "message" + path.extension().string(), type ? *type : content_type_of(path), {}};
     message.parts.push_back(std::move(part));
     if (std::string problem = message_problem(message); !problem.empty()) throw VerbArgumentError(problem);
-    // The file is read on a worker; the spool answers on the loop once the message is on disk.
+    // Once nobody writes the file any more (a recording the caller ended by hanging up is
+    // written after its verb returned), it is read on a worker; the spool answers on the loop
+    // once the message is on disk.
     auto pending = std::make_shared<NewMessage>(std::move(message));
     auto problem = std::make_shared<std::string>();
+    spool.when_written(path.string(), [&spool, &engine, &workers, pending, problem, path, done = call.completion] {
     workers.run(
         [pending, path, problem] {
           std::error_code ec;
@@ -110,14 +114,18 @@ void register_message_verbs(ServiceRegistry& registry, MessageSpool& spool, Call
           if (!in.good() && !in.eof()) *problem = "file: " + path.string() + ": cannot be read";
         },
         engine.loop(),
-        [&spool, pending, problem, done = call.completion] {
-          if (!problem->empty()) return done->reject(*problem);
+        [&spool, pending, problem, done] {
+          if (!problem->empty()) {
+            if (!done->done()) done->reject(*problem);
+            return;
+          }
           spool.accept(std::move(*pending), [done](const std::string& id, const std::string& error) {
             if (done->done()) return;  // the flow moved on (hung up): the message is kept all the same
             if (error.empty()) return done->resolve({id});
             done->reject(error);
           });
         });
+    });
   };
   registry.add_verb("core", std::move(save));
 }

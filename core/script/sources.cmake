@@ -1,6 +1,7 @@
 # Sources of core/script.
 target_sources(junction_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/core_verbs.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/directory_verbs.cpp
   ${CMAKE_CURRENT_LIST_DIR}/lua_api_doc.cpp
   ${CMAKE_CURRENT_LIST_DIR}/location_verbs.cpp
   ${CMAKE_CURRENT_LIST_DIR}/lua_values.cpp

@@ -48,14 +48,21 @@ struct Recording : std::enable_shared_from_this<Recording> {
 VerbSpec record_verb(std::weak_ptr<MediaState> weak) {
   VerbSpec spec;
   spec.name = "record";
-  spec.params = {{"file", ParamType::string, false, "where to write the WAV"},
+  spec.params = {{"file", ParamType::string, false, "where to write the WAV (a relative name: in the recordings directory)"},
                  {"options", ParamType::table, true, "`max_seconds`, `silence_seconds`, `stop_digits`"}};
   spec.returns = "the recording's length in ms and the digit that stopped it";
   spec.doc = "Records the caller into a WAV file.";
   spec.handler = [weak](VerbCall& call) {
     auto state = weak.lock();
     if (!state) return call.completion->reject("no_media: the media plugin stopped");
-    const auto path = files_of(call.args[0], state->settings.sounds).front();
+    std::filesystem::path path(*call.args[0].string());
+    if (path.empty()) throw VerbArgumentError("file is empty");
+    if (path.is_relative()) {
+      // Recordings made for messages live with the node's state, where save_message{} finds them.
+      path = state->host.recordings_directory() / path;
+      std::error_code ec;
+      std::filesystem::create_directories(path.parent_path(), ec);
+    }
     const ScriptValue& options = call.args[1];
     Recorder::Limits limits;
     limits.max_length = std::chrono::seconds(seconds_option(options, "max_seconds", 60));
@@ -80,6 +87,8 @@ VerbSpec record_verb(std::weak_ptr<MediaState> weak) {
     auto done = call.completion;
     // Whatever ends it, the file is written (a caller hanging up ends a voicemail, it does not
     // discard it); the flow hears of it unless it was cancelled.
+    // Until the file is written, a save_message{} of it waits (the caller may hang up first).
+    state->host.messages().file_in_progress(path.string());
     recording->ended = [weak, path, done, call_id = call.call_id, owner](std::vector<std::int16_t> samples, char key) {
       auto state = weak.lock();
       if (!state) return;
@@ -99,6 +108,7 @@ VerbSpec record_verb(std::weak_ptr<MediaState> weak) {
           },
           state->host.executor(),
           [weak, done, problem, length_ms, key, path] {
+            if (auto state = weak.lock()) state->host.messages().file_written(path.string());
             if (!problem->empty()) {
               if (auto state = weak.lock()) state->host.logger().error("record: " + *problem);
               return done->reject("file: " + *problem);

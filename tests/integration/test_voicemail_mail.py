@@ -14,7 +14,8 @@ import unittest
 
 import junction_harness as h
 import sipp_peers
-from voicemail_helpers import leave_a_message, recording_bytes, voicemail_config, write_voicemail_flow
+from rtp_tools import RtpListener
+from voicemail_helpers import ALICE, leave_a_message, recording_bytes, voicemail_config, write_voicemail_flow
 
 
 @unittest.skipUnless(sipp_peers.available(), "sipp (Debian sip-tester) is not installed")
@@ -92,6 +93,38 @@ class VoicemailMailTest(unittest.TestCase):
         self.assertEqual(message["parts"][0]["name"], "message.wav")
         status, _, _ = h.http_get(self.sandbox.admin_port, "/message?id=no-such-message")
         self.assertEqual(status, 404)
+
+
+class DefaultVoicemailFlowTest(unittest.TestCase):
+    """The shipped flow: a call to a user with no phone registered goes to the user's mailbox."""
+
+    @unittest.skipUnless(sipp_peers.available(), "sipp (Debian sip-tester) is not installed")
+    def test_a_caller_leaves_a_message_that_is_mailed_to_the_user(self):
+        sandbox = h.Sandbox(self)
+        sandbox.write_config(voicemail_config(sandbox))
+        daemon = h.start_daemon(self, sandbox.config_path)
+        rtp = RtpListener(self)
+        # The caller listens to the greeting, then talks (SIPp's pcap) and falls silent: the
+        # recording ends on the silence, the message is saved, the flow says so and hangs up.
+        caller = sipp_peers.scenario_with(sandbox, "call_talks.xml", {
+            '<nop><action><exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap"/></action></nop>':
+                '<pause milliseconds="12000"/>\n  '
+                '<nop><action><exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap"/></action></nop>',
+            '<recv request="BYE" timeout="15000"/>': '<recv request="BYE" timeout="60000"/>'})
+        ok, err = sipp_peers.run(sandbox, sandbox.sip_port, caller, keys={**ALICE, "rtp_port": rtp.port},
+                                 service="1002", timeout=90)
+        self.assertTrue(ok, f"{err}\n{daemon.log()}")
+        _, line = daemon.wait_for(r"voicemail \S+ saved for 1002")
+        message_id = line.split("voicemail ")[1].split(" ")[0]
+        daemon.wait_for(r"message=" + message_id + r" .*delivered via pickup")
+        with open(os.path.join(sandbox.mail_dir, f"{message_id}.eml"), "rb") as f:
+            mail = email.message_from_binary_file(f, policy=email.policy.default)
+        self.assertEqual(mail["To"], "bob@example.com")
+        self.assertEqual(mail["Subject"], "voice message from 1001")
+        wav = next(mail.iter_attachments()).get_content()
+        self.assertEqual(wav[:4], b"RIFF")
+        self.assertGreater(len(wav), 8000 * 2 * 3, "seconds of the caller's voice")
+        self.assertGreater(len(rtp.packets), 100, "the caller heard the greeting and the confirmation")
 
 
 def http_post(port, path):

@@ -1,6 +1,7 @@
 // The host interface: everything a plugin may use from the daemon.
 #pragma once
 
+#include <filesystem>
 #include <string_view>
 
 #include "junction/call.hpp"
@@ -38,6 +39,9 @@ class Host {
   virtual const ConfigNode& config() = 0;
   /// The node's identity from `node.id`.
   virtual std::string_view node_id() = 0;
+  /// Where recordings made for messages go (`<state_directory>/recordings`, absolute): record()
+  /// and save_message{} resolve relative file names there.
+  virtual const std::filesystem::path& recordings_directory() = 0;
 };
 
 }  // namespace junction

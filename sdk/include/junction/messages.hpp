@@ -77,6 +77,10 @@ class MessageSpool {
   /// (tell the caller "saved" only then), or with an empty id and why it was refused.
   virtual void accept(NewMessage message,
                       std::function<void(const std::string& id, const std::string& error)> done) = 0;
+  /// A plugin is still writing `file` (a recording that outlives its verb, as one the caller
+  /// ended by hanging up): save_message{} of that file waits for file_written().
+  virtual void file_in_progress(const std::string& file) = 0;
+  virtual void file_written(const std::string& file) = 0;
 };
 
 /// How a delivery attempt ended.

@@ -91,7 +91,7 @@ class PluginHostTest : public ::testing::Test {
     engine_ = std::make_unique<CallEngineImpl>(loop_, registry_, *core_logger_, metrics_);
     location_ = std::make_unique<LocationRegistry>(loop_, workers_, *core_logger_, metrics_);
     host_ = std::make_unique<PluginHost>(
-        CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, *location_, spool_, registry_, "test-node"},
+        CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, *location_, spool_, registry_, "test-node", "/nonexistent/recordings"},
         std::vector<std::filesystem::path>{kPluginDir});
   }
 

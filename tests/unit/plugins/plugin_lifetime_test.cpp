@@ -126,7 +126,7 @@ TEST_F(PluginHostTest, TaskQueuedByAPluginKeepsItsLibraryMapped) {
   auto loop = std::make_unique<ManualExecutor>();
   {
     PluginHost host(
-        CoreServices{*loop, workers_, *sink_, metrics_, directory_, *engine_, *location_, spool_, registry_, "test-node"},
+        CoreServices{*loop, workers_, *sink_, metrics_, directory_, *engine_, *location_, spool_, registry_, "test-node", "/nonexistent/recordings"},
         {kPluginDir});
     host.load(requests_for({"posts_work"}));
     host.start_all();
@@ -157,7 +157,7 @@ TEST_F(PluginHostTest, BareFileNameIsLoadedFromTheWorkingDirectory) {
   std::string error;
   {
     PluginHost host(
-        CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, *location_, spool_, registry_, "test-node"}, {});
+        CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, *location_, spool_, registry_, "test-node", "/nonexistent/recordings"}, {});
     try {
       host.load(requests_for({"optional_user"}));
     } catch (const PluginError& e) {
