@@ -26,7 +26,7 @@ class AdminHttpTest(unittest.TestCase):
 
     def test_ready_line_names_the_admin_address(self):
         self.assertRegex(self.daemon.log(),
-                         rf"\[core\] ready: 3 plugins, scripts generation 1, admin http://127\.0\.0\.1:{self.port}\b")
+                         rf"\[core\] ready: 4 plugins, scripts generation 1, admin http://127\.0\.0\.1:{self.port}\b")
         self.assertIn("started prefix_routes", self.daemon.log())
 
     def test_health_is_json_with_node_id(self):
@@ -100,7 +100,7 @@ class AdminListenerSettingsTest(unittest.TestCase):
         sandbox = h.Sandbox(self)
         sandbox.write_config(h.replace_once(sandbox.config_text, "  enabled: true", "  enabled: false"))
         daemon = h.start_daemon(self, sandbox.config_path)
-        self.assertRegex(daemon.wait_ready(), r"ready: 3 plugins, scripts generation 1, admin disabled$")
+        self.assertRegex(daemon.wait_ready(), r"ready: 4 plugins, scripts generation 1, admin disabled$")
         self.assertTrue(h.port_is_free(sandbox.admin_port))
         self.assertEqual(daemon.stop(), 0, daemon.log())
 
