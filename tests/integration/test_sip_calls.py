@@ -18,6 +18,17 @@ SIP_TEST_SETTINGS = """      realm: test.local
 
 ALICE = {"user": "1001", "auth_pass": "change-me-1001"}
 
+# The SIP side of refusals: the shipped flow would take these callers to voicemail instead.
+REFUSING_FLOW = """
+function on_call(call)
+  local ok, reason = dial(call.callee, { timeout = 30 })
+  if not ok and reason ~= "hangup" then
+    if reason == "routing_error" then reason = "temporary_failure" end
+    reject(reason)
+  end
+end
+"""
+
 
 @unittest.skipUnless(sipp_peers.available(), "sipp (Debian sip-tester) is not installed")
 class SipCallTest(unittest.TestCase):
@@ -28,6 +39,7 @@ class SipCallTest(unittest.TestCase):
         # Holds pass through to the other phone here; music on hold is test_media_anchor's.
         text = h.replace_once(text, "ports: { first: 20000, last: 29999 }", "hold_music: none")
         self.sandbox.write_config(text)
+        self.sandbox.write_script("flows/default.lua", REFUSING_FLOW)
         self.daemon = h.start_daemon(self, self.sandbox.config_path)
 
     def phone(self, scenario, user="1002", expect=None, keys=None, transport="udp"):
