@@ -81,19 +81,18 @@ Step run(int channels, std::chrono::seconds length, int threads) {
     channel->set_remote(to, 0, {0});
     auto last = std::make_shared<Clock::time_point>();
     auto mine = std::make_shared<std::vector<double>>();
-    channel->pace(std::chrono::milliseconds(20), 160,
-                  [&, last, mine, frame]() -> std::span<const std::uint8_t> {
-                    const auto now = Clock::now();
-                    if (now >= stop) {
-                      std::lock_guard guard(lock);
-                      errors.insert(errors.end(), mine->begin(), mine->end());
-                      return {};
-                    }
-                    if (now >= start_measuring && *last != Clock::time_point{})
-                      mine->push_back(std::abs(std::chrono::duration<double, std::milli>(now - *last).count() - 20.0));
-                    *last = now;
-                    return frame;
-                  });
+    channel->pace(std::chrono::milliseconds(20), 160, [&, last, mine, frame]() -> std::span<const std::uint8_t> {
+      const auto now = Clock::now();
+      if (now >= stop) {
+        std::lock_guard guard(lock);
+        errors.insert(errors.end(), mine->begin(), mine->end());
+        return {};
+      }
+      if (now >= start_measuring && *last != Clock::time_point{})
+        mine->push_back(std::abs(std::chrono::duration<double, std::milli>(now - *last).count() - 20.0));
+      *last = now;
+      return frame;
+    });
     open.push_back(channel);
   }
   std::vector<std::thread> media;

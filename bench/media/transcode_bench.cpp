@@ -14,8 +14,8 @@ using junction::media::make_codec;
 
 const std::vector<std::int16_t>& speech() {
   static const std::vector<std::int16_t> pcm = junction::media::synthesize(
-      "Thank you for calling. All our lines are busy at the moment. Please hold, your call is important to us.",
-      "en", 8000);
+      "Thank you for calling. All our lines are busy at the moment. Please hold, your call is important to us.", "en",
+      8000);
   return pcm;
 }
 

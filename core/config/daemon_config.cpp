@@ -41,8 +41,13 @@ PluginEntry to_plugin(const ConfigNode& node, const fs::path& base) {
 }
 
 User to_user(const ConfigNode& node) {
-  User user{node.get_string("extension"),    node.get_string("name"),          node.get_string("email"),
-            node.get_string("sip_password"), node.get_string("voicemail_pin"), {}, {}};
+  User user{node.get_string("extension"),
+            node.get_string("name"),
+            node.get_string("email"),
+            node.get_string("sip_password"),
+            node.get_string("voicemail_pin"),
+            {},
+            {}};
   if (const ConfigNode* algorithms = node.find("sip_auth"))
     for (const auto& item : algorithms->items()) user.sip_auth_algorithms.push_back(item.text());
   user.language = node.get_string("language");

@@ -20,7 +20,8 @@ ConfigSchema daemon_config_schema() {
       {"voicemail_pin", S::string().with_doc("4-12 digits; absent: mailbox menu disabled")},
       {"sip_auth", S::list(S::one_of({"sha256", "md5"}))
                        .with_doc("digest algorithms this user may use; absent: the SIP plugin's default")},
-      {"language", S::string().with_doc("what speech and prompts use for this user (an espeak-ng voice: en, de, fr ...)")},
+      {"language",
+       S::string().with_doc("what speech and prompts use for this user (an espeak-ng voice: en, de, fr ...)")},
   });
 
   return S::map({
@@ -49,16 +50,22 @@ ConfigSchema daemon_config_schema() {
            {"memory_limit_mb", S::integer(1, 65536).with_default("256").with_doc("memory cap of the whole Lua state")},
        })},
       {"spool",
-       S::map({
-           {"directory", S::string().with_doc("where messages are kept; default <state_directory>/spool")},
-           {"reserve_mb", S::integer(0, 1'000'000).with_default("64").with_doc(
-                              "free disk space kept: a new message that would use it is refused (\"spool full\")")},
-           {"connector", S::string().with_default("pickup").with_doc("the message connector that delivers messages")},
-           {"retry_min_s", S::integer(1, 86400).with_default("30").with_doc("the first retry's delay; it doubles")},
-           {"retry_max_s", S::integer(1, 604800).with_default("3600").with_doc("the longest delay between attempts")},
-           {"max_attempts", S::integer(1, 10000).with_default("30").with_doc("then the message is dead (an operator may retry it)")},
-           {"parallel", S::integer(1, 256).with_default("4").with_doc("deliveries at once")},
-       })
+       S::map(
+           {
+               {"directory", S::string().with_doc("where messages are kept; default <state_directory>/spool")},
+               {"reserve_mb",
+                S::integer(0, 1'000'000)
+                    .with_default("64")
+                    .with_doc("free disk space kept: a new message that would use it is refused (\"spool full\")")},
+               {"connector",
+                S::string().with_default("pickup").with_doc("the message connector that delivers messages")},
+               {"retry_min_s", S::integer(1, 86400).with_default("30").with_doc("the first retry's delay; it doubles")},
+               {"retry_max_s",
+                S::integer(1, 604800).with_default("3600").with_doc("the longest delay between attempts")},
+               {"max_attempts", S::integer(1, 10000).with_default("30").with_doc(
+                                    "then the message is dead (an operator may retry it)")},
+               {"parallel", S::integer(1, 256).with_default("4").with_doc("deliveries at once")},
+           })
            .with_doc("the durable message spool (voice and fax messages, e-mail to send)")},
       {"routing",
        S::map({{"strategies",

@@ -7,21 +7,21 @@
 #include <iostream>
 
 #include "core/admin/admin_server.hpp"
-#include "core/messages/spool_admin.hpp"
 #include "core/config/schema_doc.hpp"
 #include "core/daemon/daemon_parts.hpp"
 #include "core/daemon/health_report.hpp"
 #include "core/daemon/shutdown_sequence.hpp"
+#include "core/daemon/user_directory.hpp"
 #include "core/exec/inline_worker_pool.hpp"
 #include "core/exec/manual_executor.hpp"
 #include "core/location/location_registry.hpp"
+#include "core/messages/spool_access.hpp"
+#include "core/messages/spool_admin.hpp"
 #include "core/script/core_verbs.hpp"
+#include "core/script/directory_verbs.hpp"
 #include "core/script/location_verbs.hpp"
 #include "core/script/lua_api_doc.hpp"
-#include "core/daemon/user_directory.hpp"
-#include "core/script/directory_verbs.hpp"
 #include "core/script/message_verbs.hpp"
-#include "core/messages/spool_access.hpp"
 #include "junction/cause.hpp"
 
 namespace junction {

@@ -9,8 +9,8 @@
 #include "core/script/core_verbs.hpp"
 #include "core/script/directory_verbs.hpp"
 #include "core/script/location_verbs.hpp"
-#include "core/script/message_verbs.hpp"
 #include "core/script/lua_routing_strategy.hpp"
+#include "core/script/message_verbs.hpp"
 #include "junction/cause.hpp"
 
 namespace junction {
@@ -61,10 +61,10 @@ DaemonParts::DaemonParts(const DaemonOptions& options)
   register_location_verbs(registry, *location);
   register_directory_verbs(registry, directory);
   register_message_verbs(registry, spool_access, engine, workers, config.state_directory / "recordings");
-  plugins = std::make_unique<PluginHost>(
-      CoreServices{loop, workers, log, metrics, directory, engine, *location, spool_access, registry, config.node_id,
-                   config.state_directory / "recordings"},
-      plugin_search_dirs(config));
+  plugins =
+      std::make_unique<PluginHost>(CoreServices{loop, workers, log, metrics, directory, engine, *location, spool_access,
+                                                registry, config.node_id, config.state_directory / "recordings"},
+                                   plugin_search_dirs(config));
 }
 
 DaemonParts::~DaemonParts() {

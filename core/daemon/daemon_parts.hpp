@@ -12,9 +12,9 @@
 #include "core/exec/asio_executor.hpp"
 #include "core/exec/thread_worker_pool.hpp"
 #include "core/location/location_registry.hpp"
+#include "core/log/log_sink.hpp"
 #include "core/messages/delivery_scheduler.hpp"
 #include "core/messages/spool_access.hpp"
-#include "core/log/log_sink.hpp"
 #include "core/metrics/metrics_registry.hpp"
 #include "core/plugins/plugin_host.hpp"
 #include "core/script/script_runtime.hpp"
@@ -50,9 +50,9 @@ struct DaemonParts {
   ServiceRegistry registry;
   CallEngineImpl engine{loop, registry, call_log, metrics};
   std::unique_ptr<LocationRegistry> location;
-  SpoolAccess spool_access{loop};                 // the spool as plugins reach it
-  std::unique_ptr<MessageSpoolService> spool;     // from open_state()
-  std::unique_ptr<DeliveryScheduler> delivery;    // from open_state(), started by start()
+  SpoolAccess spool_access{loop};               // the spool as plugins reach it
+  std::unique_ptr<MessageSpoolService> spool;   // from open_state()
+  std::unique_ptr<DeliveryScheduler> delivery;  // from open_state(), started by start()
   std::shared_ptr<LoopbackDriver> loopback;
   std::unique_ptr<PluginHost> plugins;
   std::unique_ptr<ScriptRuntime> scripts;

@@ -38,9 +38,9 @@ void DeliveryScheduler::kick() {
 std::chrono::milliseconds DeliveryScheduler::backoff(int attempt) {
   // retry_min doubling per failed attempt, capped at retry_max, then ±20 % so that messages
   // that failed together do not all come back together.
-  const double base = std::min<double>(static_cast<double>(settings_.retry_min.count()) *
-                                           std::pow(2.0, std::max(0, std::min(attempt, 40) - 1)),
-                                       static_cast<double>(settings_.retry_max.count()));
+  const double base = std::min<double>(
+      static_cast<double>(settings_.retry_min.count()) * std::pow(2.0, std::max(0, std::min(attempt, 40) - 1)),
+      static_cast<double>(settings_.retry_max.count()));
   std::uniform_real_distribution<double> jitter(0.8, 1.2);
   return std::chrono::milliseconds(static_cast<std::int64_t>(base * 1000 * jitter(random_)));
 }

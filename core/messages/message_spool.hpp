@@ -55,9 +55,9 @@ class MessageSpoolService {
   Counter& batches_total_;
   std::mutex lock_;
   std::condition_variable wake_;
-  std::deque<Pending> accepts_;                            // under lock_
-  std::deque<std::function<void(MessageStore&)>> jobs_;   // under lock_
-  bool stopping_ = false;                                  // under lock_
+  std::deque<Pending> accepts_;                          // under lock_
+  std::deque<std::function<void(MessageStore&)>> jobs_;  // under lock_
+  bool stopping_ = false;                                // under lock_
   MessageStore::Recovery recovery_;
   std::atomic<std::uint64_t> batches_{0};
   std::thread thread_;  // last: starts once everything above exists

@@ -112,7 +112,8 @@ std::string message_problem(const NewMessage& message) {
         has_any(part.name, "/\\\r\n\t") || part.name.front() == '.')
       return "part name '" + part.name + "' is not a plain file name";
     if (!names.insert(part.name).second) return "two parts are named '" + part.name + "'";
-    if (part.content_type.empty() || has_any(part.content_type, "\r\n")) return "part '" + part.name + "' has no content type";
+    if (part.content_type.empty() || has_any(part.content_type, "\r\n"))
+      return "part '" + part.name + "' has no content type";
   }
   return {};
 }
@@ -240,7 +241,8 @@ MessageRecord MessageStore::read_record(SqliteDb::Statement& select) {
   record.created = from_millis(select.integer(7));
   record.next_attempt = from_millis(select.integer(8));
   record.last_error = select.text(9);
-  auto parts = db_.prepare("SELECT name, content_type, size, sha256 FROM parts WHERE message_id = ?1 ORDER BY position");
+  auto parts =
+      db_.prepare("SELECT name, content_type, size, sha256 FROM parts WHERE message_id = ?1 ORDER BY position");
   parts.bind(1, record.id);
   while (parts.step())
     record.parts.push_back({parts.text(0), parts.text(1), static_cast<std::uint64_t>(parts.integer(2)), parts.text(3)});
@@ -265,8 +267,8 @@ std::vector<MessageRecord> MessageStore::due(std::chrono::system_clock::time_poi
 }
 
 std::vector<MessageRecord> MessageStore::list(std::optional<MessageState> state, std::size_t limit) {
-  auto select = db_.prepare(std::string("SELECT ") + kColumns + " FROM messages" +
-                            (state ? " WHERE state = ?2" : "") + " ORDER BY created_ms DESC, id DESC LIMIT ?1");
+  auto select = db_.prepare(std::string("SELECT ") + kColumns + " FROM messages" + (state ? " WHERE state = ?2" : "") +
+                            " ORDER BY created_ms DESC, id DESC LIMIT ?1");
   select.bind(1, static_cast<std::int64_t>(limit));
   if (state) select.bind(2, std::string(to_string(*state)));
   std::vector<MessageRecord> records;
@@ -289,8 +291,8 @@ bool MessageStore::set_state(const std::string& id, MessageState state, const st
   const auto now = std::chrono::system_clock::now();
   bool found = false;
   db_.transaction([&] {
-    const bool failure = state == MessageState::retrying || state == MessageState::dead ||
-                         state == MessageState::quarantined;
+    const bool failure =
+        state == MessageState::retrying || state == MessageState::dead || state == MessageState::quarantined;
     db_.prepare(
            "UPDATE messages SET state = ?2, attempts = attempts + ?3, next_ms = ?4,"
            " last_error = CASE WHEN ?5 = 1 THEN ?6 ELSE last_error END WHERE id = ?1")
@@ -318,7 +320,8 @@ std::string read_stored_part(const std::filesystem::path& directory, const Messa
   if (!in) throw std::runtime_error("message " + message.id + ": part " + part.name + " is missing");
   std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (data.size() != part.size || sha256_hex(data) != part.sha256)
-    throw std::runtime_error("message " + message.id + ": part " + part.name + " is damaged (size or checksum differs)");
+    throw std::runtime_error("message " + message.id + ": part " + part.name +
+                             " is damaged (size or checksum differs)");
   return data;
 }
 

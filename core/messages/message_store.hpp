@@ -63,10 +63,10 @@ class MessageStore {
   std::filesystem::path part_path(const std::string& id, const std::string& part) const;
 
   struct Recovery {
-    int partial_removed = 0;   ///< half-written messages nobody was told about
-    int orphans_removed = 0;   ///< files without a record (a crash between the two)
-    int requeued = 0;          ///< deliveries a crash interrupted: they go again
-    int quarantined = 0;       ///< records whose files are missing or of the wrong size
+    int partial_removed = 0;  ///< half-written messages nobody was told about
+    int orphans_removed = 0;  ///< files without a record (a crash between the two)
+    int requeued = 0;         ///< deliveries a crash interrupted: they go again
+    int quarantined = 0;      ///< records whose files are missing or of the wrong size
   };
   /// Run once at start, before deliveries.
   Recovery recover();

@@ -37,8 +37,7 @@ class SpoolAccess final : public MessageSpool {
     waiting_.emplace(file, std::move(then));
   }
 
-  void accept(NewMessage message,
-              std::function<void(const std::string& id, const std::string& error)> done) override {
+  void accept(NewMessage message, std::function<void(const std::string& id, const std::string& error)> done) override {
     if (!service_) {
       loop_.post([done = std::move(done)] { done({}, "the message spool is not open"); });
       return;
@@ -54,8 +53,8 @@ class SpoolAccess final : public MessageSpool {
   Executor& loop_;
   MessageSpoolService* service_ = nullptr;
   std::function<void()> accepted_;
-  std::map<std::string, int> writing_;                              // call loop only
-  std::multimap<std::string, std::function<void()>> waiting_;       // call loop only
+  std::map<std::string, int> writing_;                         // call loop only
+  std::multimap<std::string, std::function<void()>> waiting_;  // call loop only
 };
 
 }  // namespace junction

@@ -43,13 +43,13 @@ std::string details(const MessageRecord& m, const std::vector<MessageEvent>& his
   out += "}, \"parts\": [";
   for (std::size_t i = 0; i < m.parts.size(); ++i)
     out += std::string(i ? ", " : "") + "{\"name\": " + json_string(m.parts[i].name) +
-           ", \"content_type\": " + json_string(m.parts[i].content_type) + ", \"size\": " +
-           std::to_string(m.parts[i].size) + ", \"sha256\": " + json_string(m.parts[i].sha256) + "}";
+           ", \"content_type\": " + json_string(m.parts[i].content_type) +
+           ", \"size\": " + std::to_string(m.parts[i].size) + ", \"sha256\": " + json_string(m.parts[i].sha256) + "}";
   out += "], \"history\": [";
   for (std::size_t i = 0; i < history.size(); ++i)
-    out += std::string(i ? ", " : "") + "{\"at\": " + json_time(history[i].at) + ", \"state\": " +
-           json_string(std::string(to_string(history[i].state))) + ", \"detail\": " + json_string(history[i].detail) +
-           "}";
+    out += std::string(i ? ", " : "") + "{\"at\": " + json_time(history[i].at) +
+           ", \"state\": " + json_string(std::string(to_string(history[i].state))) +
+           ", \"detail\": " + json_string(history[i].detail) + "}";
   return out + "]}";
 }
 
@@ -108,7 +108,9 @@ void add_spool_routes(AdminServer& admin, MessageSpoolService& spool, std::funct
     std::optional<MessageState> state;
     if (!state_text.empty()) {
       state = message_state_from(state_text);
-      if (!state) return error(400, "unknown state '" + state_text + "' (queued, delivering, retrying, delivered, dead, quarantined)");
+      if (!state)
+        return error(400,
+                     "unknown state '" + state_text + "' (queued, delivering, retrying, delivered, dead, quarantined)");
     }
     const std::string limit_text = query_value(request.query, "limit");
     std::size_t limit = 100;

@@ -149,7 +149,8 @@ void ServiceRegistry::add_connector(const std::string& owner, std::shared_ptr<Me
   if (!connector) throw std::invalid_argument("null message connector");
   std::string name(connector->name());
   if (connectors_.count(name))
-    throw std::invalid_argument("message connector '" + name + "' exists already (from " + connectors_[name].owner + ")");
+    throw std::invalid_argument("message connector '" + name + "' exists already (from " + connectors_[name].owner +
+                                ")");
   connectors_[name] = {owner, keep_library_alive(std::move(connector), std::move(library))};
 }
 

@@ -214,11 +214,11 @@ void register_core_verbs(ServiceRegistry& registry, CallEngineImpl& engine) {
                                   {"options", ParamType::table, true, "`loop` (count), `barge_in` (boolean)"}},
                                  "`true` when played to the end, `nil, reason` otherwise",
                                  "Plays audio files to the caller, answering the media first."));
-  registry.reserve_verb(
-      reserved("record",
-               {{"file", ParamType::string, false, "where to write the WAV (a relative name: in the recordings directory)"},
-                {"options", ParamType::table, true, "`max_seconds`, `silence_seconds`, `stop_digits`"}},
-               "the recording's length in ms and the digit that stopped it", "Records the caller into a WAV file."));
+  registry.reserve_verb(reserved(
+      "record",
+      {{"file", ParamType::string, false, "where to write the WAV (a relative name: in the recordings directory)"},
+       {"options", ParamType::table, true, "`max_seconds`, `silence_seconds`, `stop_digits`"}},
+      "the recording's length in ms and the digit that stopped it", "Records the caller into a WAV file."));
   registry.reserve_verb(reserved(
       "collect",
       {{"options", ParamType::table, false, "`prompt`, `max_digits`, `first_timeout`, `inter_timeout`, `terminator`"}},

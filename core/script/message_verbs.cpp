@@ -48,12 +48,13 @@ const std::string* string_option(const ScriptValue& options, const char* key) {
 
 }  // namespace
 
-void register_message_verbs(ServiceRegistry& registry, SpoolAccess& spool, CallEngineImpl& engine,
-                            WorkerPool& workers, std::filesystem::path recordings) {
+void register_message_verbs(ServiceRegistry& registry, SpoolAccess& spool, CallEngineImpl& engine, WorkerPool& workers,
+                            std::filesystem::path recordings) {
   VerbSpec save;
   save.name = "save_message";
   save.params = {{"options", ParamType::table, false,
-                  "`to` (extension, address or a list), `file` (the recording; a relative name is in the recordings directory), `kind` (voice, fax, email; default "
+                  "`to` (extension, address or a list), `file` (the recording; a relative name is in the recordings "
+                  "directory), `kind` (voice, fax, email; default "
                   "voice), `headers` (name → text, for the mail's templates), `name`, `content_type`"}};
   save.returns = "the message's id once it is on disk, or `nil, reason` (`spool full: ...`, `file: ...`)";
   save.doc =
@@ -73,7 +74,8 @@ void register_message_verbs(ServiceRegistry& registry, SpoolAccess& spool, CallE
     }
     message.sender = call.caller;
     if (const CallRecord* record = engine.find_call(call.call_id)) {
-      if (!record->caller.display_name.empty()) message.headers.emplace_back("Caller-Name", record->caller.display_name);
+      if (!record->caller.display_name.empty())
+        message.headers.emplace_back("Caller-Name", record->caller.display_name);
       message.headers.emplace_back("Called", record->callee.number);
     }
     message.headers.emplace_back("Call-ID", call.call_id);
@@ -97,34 +99,34 @@ void register_message_verbs(ServiceRegistry& registry, SpoolAccess& spool, CallE
     auto pending = std::make_shared<NewMessage>(std::move(message));
     auto problem = std::make_shared<std::string>();
     spool.when_written(path.string(), [&spool, &engine, &workers, pending, problem, path, done = call.completion] {
-    workers.run(
-        [pending, path, problem] {
-          std::error_code ec;
-          const auto size = std::filesystem::file_size(path, ec);
-          if (ec) {
-            *problem = "file: " + path.string() + ": " + ec.message();
-            return;
-          }
-          if (size > kLargestFile) {
-            *problem = "file: " + path.string() + " is larger than 200 MB";
-            return;
-          }
-          std::ifstream in(path, std::ios::binary);
-          pending->parts[0].data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-          if (!in.good() && !in.eof()) *problem = "file: " + path.string() + ": cannot be read";
-        },
-        engine.loop(),
-        [&spool, pending, problem, done] {
-          if (!problem->empty()) {
-            if (!done->done()) done->reject(*problem);
-            return;
-          }
-          spool.accept(std::move(*pending), [done](const std::string& id, const std::string& error) {
-            if (done->done()) return;  // the flow moved on (hung up): the message is kept all the same
-            if (error.empty()) return done->resolve({id});
-            done->reject(error);
+      workers.run(
+          [pending, path, problem] {
+            std::error_code ec;
+            const auto size = std::filesystem::file_size(path, ec);
+            if (ec) {
+              *problem = "file: " + path.string() + ": " + ec.message();
+              return;
+            }
+            if (size > kLargestFile) {
+              *problem = "file: " + path.string() + " is larger than 200 MB";
+              return;
+            }
+            std::ifstream in(path, std::ios::binary);
+            pending->parts[0].data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+            if (!in.good() && !in.eof()) *problem = "file: " + path.string() + ": cannot be read";
+          },
+          engine.loop(),
+          [&spool, pending, problem, done] {
+            if (!problem->empty()) {
+              if (!done->done()) done->reject(*problem);
+              return;
+            }
+            spool.accept(std::move(*pending), [done](const std::string& id, const std::string& error) {
+              if (done->done()) return;  // the flow moved on (hung up): the message is kept all the same
+              if (error.empty()) return done->resolve({id});
+              done->reject(error);
+            });
           });
-        });
     });
   };
   registry.add_verb("core", std::move(save));

@@ -13,7 +13,7 @@
 namespace junction {
 
 /// Relative file names given to save_message are found in `recordings`.
-void register_message_verbs(ServiceRegistry& registry, SpoolAccess& spool, CallEngineImpl& engine,
-                            WorkerPool& workers, std::filesystem::path recordings);
+void register_message_verbs(ServiceRegistry& registry, SpoolAccess& spool, CallEngineImpl& engine, WorkerPool& workers,
+                            std::filesystem::path recordings);
 
 }  // namespace junction

@@ -78,7 +78,8 @@ void SqliteDb::Statement::run() {
 
 std::string SqliteDb::Statement::text(int column) const {
   const unsigned char* text = sqlite3_column_text(statement_, column);
-  return text ? std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)))
+  return text ? std::string(reinterpret_cast<const char*>(text),
+                            static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)))
               : std::string();
 }
 

@@ -130,9 +130,8 @@ std::string audio_sdp(const OwnSdp& own, const std::vector<AudioFormat>& formats
             (format.channels > 1 ? "/" + std::to_string(format.channels) : "") + "\r\n";
     if (is_event(format)) maps += "a=fmtp:" + pt + " 0-16\r\n";
   }
-  return "v=0\r\n" + origin_line(own) + "\r\ns=junction\r\nc=IN " + family + own.address +
-         "\r\nt=0 0\r\nm=audio " + std::to_string(own.port) + " RTP/AVP" + types + "\r\n" + maps + "a=" + direction +
-         "\r\na=ptime:20\r\n";
+  return "v=0\r\n" + origin_line(own) + "\r\ns=junction\r\nc=IN " + family + own.address + "\r\nt=0 0\r\nm=audio " +
+         std::to_string(own.port) + " RTP/AVP" + types + "\r\n" + maps + "a=" + direction + "\r\na=ptime:20\r\n";
 }
 
 std::vector<AudioFormat> offer_formats(const AudioOffer& remote, const std::vector<std::string>& supported) {
@@ -148,8 +147,7 @@ std::string with_origin(const std::string& sdp, const OwnSdp& own) {
   if (start == std::string::npos) return sdp;
   const auto end = sdp.find('\n', start + 1);
   std::string line_end = (end != std::string::npos && sdp[end - 1] == '\r') ? "\r" : "";
-  return sdp.substr(0, start + 1) + origin_line(own) + line_end +
-         (end == std::string::npos ? "" : sdp.substr(end));
+  return sdp.substr(0, start + 1) + origin_line(own) + line_end + (end == std::string::npos ? "" : sdp.substr(end));
 }
 
 std::string audio_answer(const AudioOffer& offer, const AudioFormat& format, const std::string& address,

@@ -15,8 +15,9 @@ void aim(Endpoint& endpoint, const AudioOffer& remote) {
   const auto ip = asio::ip::make_address(remote.address, ec);
   // 0.0.0.0 (an old-style hold) or a name: nowhere to send until the far end's packets show where.
   const bool usable = !ec && !ip.is_unspecified();
-  endpoint.channel->set_remote({usable ? ip : asio::ip::address_v4::loopback(), usable ? remote.port : std::uint16_t{0}},
-                               endpoint.format.payload_type, std::move(accepted), endpoint.format.rate);
+  endpoint.channel->set_remote(
+      {usable ? ip : asio::ip::address_v4::loopback(), usable ? remote.port : std::uint16_t{0}},
+      endpoint.format.payload_type, std::move(accepted), endpoint.format.rate);
 }
 
 // Media thread: an anchored call's audio into the call's recording and on to the other leg.
@@ -92,15 +93,16 @@ std::optional<Endpoint> open_endpoint(const std::shared_ptr<MediaState>& state, 
   return endpoint;
 }
 
-void run_transcoder(asio::io_context& io, const std::shared_ptr<MediaTap>& tap,
-                    std::shared_ptr<Transcoder> transcoder, std::chrono::steady_clock::time_point at) {
+void run_transcoder(asio::io_context& io, const std::shared_ptr<MediaTap>& tap, std::shared_ptr<Transcoder> transcoder,
+                    std::chrono::steady_clock::time_point at) {
   auto timer = std::make_shared<asio::steady_timer>(io, at);
-  timer->async_wait([&io, weak = std::weak_ptr<MediaTap>(tap), transcoder, timer, at](const boost::system::error_code& ec) {
-    auto tap = weak.lock();
-    if (ec || !tap || tap->transcoder != transcoder || !tap->relay_to) return;  // the relay ended
-    for (const auto& frame : transcoder->tick()) tap->relay_to->send_now(frame, transcoder->units_per_frame());
-    run_transcoder(io, tap, transcoder, at + transcoder->turn());
-  });
+  timer->async_wait(
+      [&io, weak = std::weak_ptr<MediaTap>(tap), transcoder, timer, at](const boost::system::error_code& ec) {
+        auto tap = weak.lock();
+        if (ec || !tap || tap->transcoder != transcoder || !tap->relay_to) return;  // the relay ended
+        for (const auto& frame : transcoder->tick()) tap->relay_to->send_now(frame, transcoder->units_per_frame());
+        run_transcoder(io, tap, transcoder, at + transcoder->turn());
+      });
 }
 
 void close_endpoint(MediaState& state, Endpoint& endpoint) {
@@ -140,12 +142,11 @@ void deliver_digit(MediaState& state, const std::string& call_id, char key) {
 
 void pace_music(MediaState& state, const Endpoint& endpoint, const MusicClass& music) {
   Counter& sent = state.frames_sent;
-  endpoint.channel->pace(kFrame, endpoint.units_per_frame,
-                         [&music, encoding = endpoint.format.encoding, &sent] {
-                           const auto frame = music.frame_at(encoding, std::chrono::steady_clock::now());
-                           if (!frame.empty()) sent.add();
-                           return frame;
-                         });
+  endpoint.channel->pace(kFrame, endpoint.units_per_frame, [&music, encoding = endpoint.format.encoding, &sent] {
+    const auto frame = music.frame_at(encoding, std::chrono::steady_clock::now());
+    if (!frame.empty()) sent.add();
+    return frame;
+  });
 }
 
 CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall& call, std::string& error) {
@@ -155,8 +156,8 @@ CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall
   if (!endpoint) return nullptr;
   std::string answer_error;
   const auto offer = parse_audio_offer(engine.remote_session(call.leg).body, answer_error);
-  const std::string answer = audio_answer(*offer, endpoint->format, endpoint->own.address, endpoint->own.port,
-                                          endpoint->own.session_id);
+  const std::string answer =
+      audio_answer(*offer, endpoint->format, endpoint->own.address, endpoint->own.port, endpoint->own.session_id);
   if (!engine.answer_leg(call.leg, {"application/sdp", answer})) {
     close_endpoint(*state, *endpoint);
     error = "no_media: the call was answered without media";
@@ -192,7 +193,8 @@ void render_clip(const std::shared_ptr<MediaState>& state, const std::string& en
     }
   };
   auto done = [coded, problem, then = std::move(then)] { then(coded, *problem); };
-  if (where == RenderOn::workers) return state->host.workers().run(std::move(work), state->host.executor(), std::move(done));
+  if (where == RenderOn::workers)
+    return state->host.workers().run(std::move(work), state->host.executor(), std::move(done));
   // The plugin's stop() joins this thread before the executor goes.
   Executor& loop = state->host.executor();
   asio::post(state->speech_thread, [work = std::move(work), done = std::move(done), &loop]() mutable {
@@ -216,14 +218,14 @@ void play_to_caller(const std::shared_ptr<MediaState>& state, const VerbCall& ca
   std::weak_ptr<MediaState> weak = state;
   render_clip(
       state, media.format.encoding, std::move(make_pcm),
-              [weak, endpoint = static_cast<const Endpoint&>(media), done = call.completion, loops, problem_prefix](
-                  std::shared_ptr<const CodedClip> coded, std::string problem) {
-                auto state = weak.lock();
-                if (done->done()) return;  // hung up meanwhile
-                if (!problem.empty() || !state) return done->reject(problem_prefix + problem);
-                done->on_cancel([channel = endpoint.channel] { channel->stop_pacing(); });
-                play_clip(state, endpoint, std::move(coded), loops, [done] { done->resolve({true}); });
-              },
+      [weak, endpoint = static_cast<const Endpoint&>(media), done = call.completion, loops, problem_prefix](
+          std::shared_ptr<const CodedClip> coded, std::string problem) {
+        auto state = weak.lock();
+        if (done->done()) return;  // hung up meanwhile
+        if (!problem.empty() || !state) return done->reject(problem_prefix + problem);
+        done->on_cancel([channel = endpoint.channel] { channel->stop_pacing(); });
+        play_clip(state, endpoint, std::move(coded), loops, [done] { done->resolve({true}); });
+      },
       where);
 }
 

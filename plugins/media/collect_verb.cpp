@@ -136,7 +136,7 @@ VerbSpec collect_verb(std::weak_ptr<MediaState> weak) {
     render_clip(
         state, media->format.encoding, [prompt] { return load_clips(prompt); },
         [weak, collection, endpoint = static_cast<const Endpoint&>(*media)](std::shared_ptr<const CodedClip> coded,
-                                                                           std::string problem) {
+                                                                            std::string problem) {
           auto state = weak.lock();
           if (collection->done->done() || !collection->prompting) return;
           if (!state || !problem.empty())

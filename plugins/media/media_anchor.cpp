@@ -166,23 +166,24 @@ void resume(const std::shared_ptr<MediaState>& state, const std::string& call_id
   call.b.channel->stop_pacing();
   Weak weak = state;
   const LegId holder = call.a.leg;
-  const bool sent = engine.offer_session(
-      call.b.leg, sdp(call.b.pass_on(offer.body)), [weak, call_id, holder](const SessionDescription& answer, int cause) {
-        auto state = weak.lock();
-        if (!state) return;
-        AnchoredCall* call = anchored(*state, call_id);
-        if (!call) return;
-        --call->offers_open;
-        CallEngine& engine = state->host.calls();
-        if (answer.empty()) {
-          engine.answer_offer(holder, {}, cause ? cause : cause::temporary_failure);
-          play_hold_music(*state, call->b);
-          return settle_waiting(state, call_id);
-        }
-        engine.answer_offer(holder, sdp(call->a.pass_on(answer.body)));
-        state->host.logger().info("resumed: the phones send media to each other again", context(call_id));
-        release(state, call_id);
-      });
+  const bool sent = engine.offer_session(call.b.leg, sdp(call.b.pass_on(offer.body)),
+                                         [weak, call_id, holder](const SessionDescription& answer, int cause) {
+                                           auto state = weak.lock();
+                                           if (!state) return;
+                                           AnchoredCall* call = anchored(*state, call_id);
+                                           if (!call) return;
+                                           --call->offers_open;
+                                           CallEngine& engine = state->host.calls();
+                                           if (answer.empty()) {
+                                             engine.answer_offer(holder, {}, cause ? cause : cause::temporary_failure);
+                                             play_hold_music(*state, call->b);
+                                             return settle_waiting(state, call_id);
+                                           }
+                                           engine.answer_offer(holder, sdp(call->a.pass_on(answer.body)));
+                                           state->host.logger().info(
+                                               "resumed: the phones send media to each other again", context(call_id));
+                                           release(state, call_id);
+                                         });
   if (sent) {
     ++call.offers_open;
     return;

@@ -15,8 +15,8 @@ ConfigSchema media_config_schema() {
       {"ports", S::map({{"first", S::integer(1024, 65534).with_default("20000")},
                         {"last", S::integer(1025, 65535).with_default("29999")}})
                     .with_doc("RTP on even ports, RTCP on the odd port above each, all within the range")},
-      {"codecs", S::list(S::one_of(known_codecs()))
-                     .with_doc("in order of preference; default [PCMU, PCMA, G722, opus]")},
+      {"codecs",
+       S::list(S::one_of(known_codecs())).with_doc("in order of preference; default [PCMU, PCMA, G722, opus]")},
       {"sounds_directory", S::string().with_doc("where relative file names given to play() are found")},
       {"language", S::string().with_default("en").with_doc("say(): the espeak-ng voice used when a flow names none")},
       {"tone_country", S::one_of({"at", "ch", "de", "fr", "nl", "uk", "us"})
@@ -59,8 +59,8 @@ class MediaPlugin final : public Plugin {
     settings_.language = config.get_string("language", "en");
     settings_.rtcp_interval = std::chrono::seconds(config.get_int("rtcp_interval_s", 5));
     const auto threads = config.get_int("threads", 0);
-    settings_.threads = threads > 0 ? static_cast<unsigned>(threads)
-                                    : std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+    settings_.threads =
+        threads > 0 ? static_cast<unsigned>(threads) : std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
     load_music(config);
   }
 

@@ -16,9 +16,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "audio_codec.hpp"
 #include "audio_sdp.hpp"
 #include "core/asio.hpp"
-#include "audio_codec.hpp"
 #include "junction/junction.hpp"
 #include "media_clock.hpp"
 #include "music_on_hold.hpp"
@@ -41,7 +41,7 @@ struct MediaSettings {
   std::string tone_country = "de";
   std::string language = "en";
   std::map<std::string, std::vector<std::filesystem::path>> music_classes;  // besides the built-in "default"
-  std::string hold_music = "default";  // played to a party its peer holds; empty: holds pass through
+  std::string hold_music = "default";             // played to a party its peer holds; empty: holds pass through
   std::chrono::milliseconds rtcp_interval{5000};  // 0: no RTCP reports
   unsigned threads = 1;                           // media threads
 };
@@ -52,10 +52,10 @@ struct MediaTap {
   // Relaying to the other leg of an anchored call: as it is when both use one codec, else
   // through a Transcoder (jitter buffer, decode, 20 ms frames, encode) ticked every turn.
   std::shared_ptr<RtpChannel> relay_to;
-  std::uint8_t relay_audio_type = 0;  // the other leg's payload types
-  int relay_event_type = -1;          // -1: its telephone-event differs in clock (or is absent)
-  std::unique_ptr<AudioCodec> decoder;     // this leg's codec: packet lengths, recording
-  std::shared_ptr<Transcoder> transcoder;  // when the other leg's codec differs
+  std::uint8_t relay_audio_type = 0;        // the other leg's payload types
+  int relay_event_type = -1;                // -1: its telephone-event differs in clock (or is absent)
+  std::unique_ptr<AudioCodec> decoder;      // this leg's codec: packet lengths, recording
+  std::shared_ptr<Transcoder> transcoder;   // when the other leg's codec differs
   std::shared_ptr<StereoRecording> stereo;  // record_call(): this leg is `side` of it
   int side = 0;
 };
@@ -65,9 +65,9 @@ struct Endpoint {
   LegId leg = 0;
   std::shared_ptr<MediaTap> tap;  // shared with the media thread, which alone touches it
   std::shared_ptr<RtpChannel> channel;
-  AudioFormat format;                // the codec both sides send
-  std::vector<AudioFormat> formats;  // what our SDP lists: the codec, then telephone-event
-  OwnSdp own;                        // our address, port and origin towards this leg
+  AudioFormat format;                   // the codec both sides send
+  std::vector<AudioFormat> formats;     // what our SDP lists: the codec, then telephone-event
+  OwnSdp own;                           // our address, port and origin towards this leg
   std::uint32_t units_per_frame = 160;  // RTP timestamp units in 20 ms of `format`
   /// Our next SDP for the leg (the origin's version goes up).
   std::string next_sdp(const std::string& direction) {
@@ -93,8 +93,8 @@ struct CallMedia : Endpoint {
 struct AnchoredCall {
   enum class Mode { music, relay };
   Mode mode = Mode::relay;
-  Endpoint a;  // relay: the caller's leg; music: the leg that holds
-  Endpoint b;  // relay: the callee's leg; music: the leg that is held and hears the music
+  Endpoint a;           // relay: the caller's leg; music: the leg that holds
+  Endpoint b;           // relay: the callee's leg; music: the leg that is held and hears the music
   int offers_open = 0;  // our own offers waiting for their answers
   // An offer from a leg that came while ours was open: answered once ours is settled.
   LegId waiting_leg = 0;
@@ -157,9 +157,9 @@ struct MediaState {
   Host& host;
   MediaSettings settings;
   std::vector<std::unique_ptr<MediaThread>> media_threads;
-  asio::thread_pool speech_thread{1};  // say(): see RenderOn
-  std::unordered_map<std::string, CallMedia> calls;        // call loop only
-  std::unordered_map<std::string, AnchoredCall> anchored;  // call loop only
+  asio::thread_pool speech_thread{1};                                         // say(): see RenderOn
+  std::unordered_map<std::string, CallMedia> calls;                           // call loop only
+  std::unordered_map<std::string, AnchoredCall> anchored;                     // call loop only
   std::unordered_map<std::string, CallRecordingRequest> record_when_bridged;  // call loop only
   MusicLibrary music;  // filled before the first call, read-only after
   std::mt19937_64 ids{std::random_device{}()};

@@ -39,8 +39,8 @@ std::vector<std::int16_t> builtin_hold_music() {
     for (std::size_t i = 0; i < note_samples; ++i) {
       const double t = static_cast<double>(i) / kRate;
       const double envelope = std::min(1.0, t / 0.02) * std::exp(-t * 4.0);
-      const double wave = std::sin(2 * std::numbers::pi * frequency * t) +
-                          0.25 * std::sin(4 * std::numbers::pi * frequency * t);
+      const double wave =
+          std::sin(2 * std::numbers::pi * frequency * t) + 0.25 * std::sin(4 * std::numbers::pi * frequency * t);
       pcm.push_back(static_cast<std::int16_t>(frequency > 0 ? 6000.0 * envelope * wave : 0.0));
     }
   }

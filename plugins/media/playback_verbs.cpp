@@ -81,8 +81,9 @@ VerbSpec tone_verb(std::weak_ptr<MediaState> weak) {
 VerbSpec say_verb(std::weak_ptr<MediaState> weak) {
   VerbSpec spec;
   spec.name = "say";
-  spec.params = {{"text", ParamType::string, false, "what to say (up to 2,000 characters)"},
-                 {"options", ParamType::table, true, "`language` (an espeak-ng voice: en, de, fr ...; default the user's)"}};
+  spec.params = {
+      {"text", ParamType::string, false, "what to say (up to 2,000 characters)"},
+      {"options", ParamType::table, true, "`language` (an espeak-ng voice: en, de, fr ...; default the user's)"}};
   spec.returns = "`true` when said to the end, `nil, reason` otherwise";
   spec.doc = "Speaks the text to the caller with text-to-speech, answering the media first.";
   spec.handler = [weak](VerbCall& call) {

@@ -48,8 +48,9 @@ struct Recording : std::enable_shared_from_this<Recording> {
 VerbSpec record_verb(std::weak_ptr<MediaState> weak) {
   VerbSpec spec;
   spec.name = "record";
-  spec.params = {{"file", ParamType::string, false, "where to write the WAV (a relative name: in the recordings directory)"},
-                 {"options", ParamType::table, true, "`max_seconds`, `silence_seconds`, `stop_digits`"}};
+  spec.params = {
+      {"file", ParamType::string, false, "where to write the WAV (a relative name: in the recordings directory)"},
+      {"options", ParamType::table, true, "`max_seconds`, `silence_seconds`, `stop_digits`"}};
   spec.returns = "the recording's length in ms and the digit that stopped it";
   spec.doc = "Records the caller into a WAV file.";
   spec.handler = [weak](VerbCall& call) {
@@ -82,7 +83,8 @@ VerbSpec record_verb(std::weak_ptr<MediaState> weak) {
     if (!media) return call.completion->reject(error);
     const std::uint64_t owner = ++media->sink_owner;  // the stop keys below are this call's
     auto recording =
-        std::make_shared<Recording>(state->media_for(call.call_id).io, media->tap, std::make_shared<Recorder>(make_codec(media->format.encoding), limits));
+        std::make_shared<Recording>(state->media_for(call.call_id).io, media->tap,
+                                    std::make_shared<Recorder>(make_codec(media->format.encoding), limits));
     recording->loop = &state->host.executor();
     auto done = call.completion;
     // Whatever ends it, the file is written (a caller hanging up ends a voicemail, it does not

@@ -15,11 +15,11 @@ namespace junction::media {
 /// What a receiver says about one source (RFC 3550 6.4.1).
 struct ReportBlock {
   std::uint32_t ssrc = 0;
-  std::uint8_t fraction_lost = 0;      ///< since the last report, in 1/256
-  std::int32_t cumulative_lost = 0;    ///< 24-bit signed on the wire
-  std::uint32_t highest_sequence = 0;  ///< extended: cycles << 16 | sequence
-  std::uint32_t jitter = 0;            ///< in RTP timestamp units
-  std::uint32_t last_sr = 0;           ///< middle 32 bits of the last SR's NTP time, 0 if none
+  std::uint8_t fraction_lost = 0;         ///< since the last report, in 1/256
+  std::int32_t cumulative_lost = 0;       ///< 24-bit signed on the wire
+  std::uint32_t highest_sequence = 0;     ///< extended: cycles << 16 | sequence
+  std::uint32_t jitter = 0;               ///< in RTP timestamp units
+  std::uint32_t last_sr = 0;              ///< middle 32 bits of the last SR's NTP time, 0 if none
   std::uint32_t delay_since_last_sr = 0;  ///< in 1/65536 s
 };
 
@@ -31,7 +31,7 @@ struct SenderInfo {
 };
 
 struct RtcpReport {
-  std::uint32_t ssrc = 0;  ///< the reporter
+  std::uint32_t ssrc = 0;            ///< the reporter
   std::optional<SenderInfo> sender;  ///< an SR; nullopt for an RR
   std::vector<ReportBlock> blocks;
 };

@@ -174,8 +174,8 @@ void RtpChannel::transmit(const RtpHeader& header, std::span<const std::uint8_t>
 
 std::uint32_t RtpChannel::now_in_clock_units() const {
   const auto now = std::chrono::steady_clock::now().time_since_epoch();
-  return static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(now).count() *
-                                    clock_rate_ / 1000000);
+  return static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(now).count() * clock_rate_ /
+                                    1000000);
 }
 
 void RtpChannel::receive_rtcp() {
@@ -233,7 +233,8 @@ void RtpChannel::accept_rtcp(std::size_t size) {
 void RtpChannel::schedule_report() {
   if (closed_ || rtcp_interval_.count() <= 0) return;
   // RFC 3550 6.2: a random interval between 0.5 and 1.5 times the nominal one.
-  const auto interval = std::chrono::milliseconds(rtcp_interval_.count() / 2 + random32() % (rtcp_interval_.count() + 1));
+  const auto interval =
+      std::chrono::milliseconds(rtcp_interval_.count() / 2 + random32() % (rtcp_interval_.count() + 1));
   reporter_.expires_after(interval);
   reporter_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
     if (ec || self->closed_) return;

@@ -97,8 +97,8 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
   void keep_alive(std::shared_ptr<void> owner) { owner_ = std::move(owner); }
 
  private:
-  RtpChannel(asio::io_context& io, asio::ip::udp::socket socket, asio::ip::udp::socket rtcp_socket,
-             std::uint16_t port, MediaClock* clock);
+  RtpChannel(asio::io_context& io, asio::ip::udp::socket socket, asio::ip::udp::socket rtcp_socket, std::uint16_t port,
+             MediaClock* clock);
   void receive();
   void accept(std::size_t size);
   void receive_rtcp();
@@ -133,7 +133,7 @@ class RtpChannel : public std::enable_shared_from_this<RtpChannel> {
   std::uint32_t timestamp_;
   bool first_frame_ = true;
   bool closed_ = false;
-  std::uint64_t pacing_run_ = 0;  // each pace() or stop_pacing() starts a new run; old ticks stop
+  std::uint64_t pacing_run_ = 0;               // each pace() or stop_pacing() starts a new run; old ticks stop
   std::optional<std::uint32_t> relayed_ssrc_;  // whose timing relay() follows
   std::uint32_t relay_offset_ = 0;             // our timestamp minus theirs
   // RTCP

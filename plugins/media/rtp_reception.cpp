@@ -28,7 +28,7 @@ void RtpReception::on_packet(std::uint16_t sequence, std::uint32_t timestamp, st
     max_sequence_ = sequence;
   } else if (delta <= 65535 - kMaxMisorder) {
     restart(sequence);  // a jump: the source restarted its numbering
-  }  // else: a duplicate or a late packet, counted below
+  }                     // else: a duplicate or a late packet, counted below
   ++received_;
   const auto transit = static_cast<std::int32_t>(arrival - timestamp);
   if (have_transit_) {
@@ -55,9 +55,10 @@ ReportBlock RtpReception::report(std::uint32_t ssrc) {
   expected_prior_ = expected;
   received_prior_ = received_;
   const std::int64_t lost_interval = static_cast<std::int64_t>(expected_interval) - received_interval;
-  block.fraction_lost = expected_interval == 0 || lost_interval <= 0
-                            ? 0
-                            : static_cast<std::uint8_t>(std::min<std::int64_t>((lost_interval << 8) / expected_interval, 255));
+  block.fraction_lost =
+      expected_interval == 0 || lost_interval <= 0
+          ? 0
+          : static_cast<std::uint8_t>(std::min<std::int64_t>((lost_interval << 8) / expected_interval, 255));
   block.cumulative_lost = static_cast<std::int32_t>(std::clamp<std::int64_t>(lost(), -0x800000, 0x7fffff));
   block.highest_sequence = extended_max();
   block.jitter = jitter();

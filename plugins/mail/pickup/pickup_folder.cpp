@@ -18,7 +18,8 @@ DeliveryResult drop_into_folder(const std::filesystem::path& folder, const std::
   const auto final_path = folder / (name + ".eml");
   const auto temporary = folder / ("." + name + ".eml.tmp");
   std::error_code ec;
-  if (std::filesystem::exists(final_path, ec)) return {DeliveryResult::Outcome::delivered, "already in " + folder.string()};
+  if (std::filesystem::exists(final_path, ec))
+    return {DeliveryResult::Outcome::delivered, "already in " + folder.string()};
   std::filesystem::create_directories(folder, ec);
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (fd < 0) return {DeliveryResult::Outcome::retry, failure(temporary, "open")};

@@ -2,9 +2,9 @@
 // mail (MIME, the recording attached) written atomically into a folder, from which Exchange,
 // Postfix's pickup or anyone reading a shared folder takes it. `./scripts/run` works with no
 // mail server: the mails pile up in the folder.
+#include "junction/junction.hpp"
 #include "mail_composer.hpp"
 #include "pickup_folder.hpp"
-#include "junction/junction.hpp"
 
 namespace junction::mail {
 namespace {
@@ -12,11 +12,14 @@ namespace {
 ConfigSchema pickup_config_schema() {
   using S = ConfigSchema;
   return S::map({
-      {"folder", S::string().with_default("../var/mail").with_doc(
-                     "where the .eml files go; relative to the config file; created if missing")},
+      {"folder", S::string()
+                     .with_default("../var/mail")
+                     .with_doc("where the .eml files go; relative to the config file; created if missing")},
       {"from", S::string().with_default("Junction <voicemail@junction.invalid>").with_doc("the mails' From")},
-      {"subject", S::string().with_default("{kind} message from {sender}").with_doc(
-                      "template: {id} {kind} {sender} {date} and any message header by name, e.g. {Caller-Name}")},
+      {"subject",
+       S::string()
+           .with_default("{kind} message from {sender}")
+           .with_doc("template: {id} {kind} {sender} {date} and any message header by name, e.g. {Caller-Name}")},
       {"body", S::string().with_doc("template of the text part, as subject")},
       {"domain", S::string().with_default("junction.invalid").with_doc("the right-hand side of Message-IDs")},
   });
@@ -71,5 +74,5 @@ class PickupPlugin final : public Plugin {
 }  // namespace junction::mail
 
 JUNCTION_PLUGIN(junction::mail::PickupPlugin, "pickup", "0.1.0",
-                "mail connector: complete .eml files written atomically into a pickup folder",
-                JUNCTION_REQUIRES(), JUNCTION_OPTIONAL(), &junction::mail::pickup_config_schema);
+                "mail connector: complete .eml files written atomically into a pickup folder", JUNCTION_REQUIRES(),
+                JUNCTION_OPTIONAL(), &junction::mail::pickup_config_schema);

@@ -76,8 +76,9 @@ class SmtpPlugin final : public Plugin {
     curl_global_init(CURL_GLOBAL_DEFAULT);  // once, before any thread uses libcurl
     auto sender = std::make_shared<SmtpSender>(servers_, envelope_from_, timeout_, failback_);
     host.registrar().add_message_connector(std::make_shared<SmtpConnector>(sender, settings_, host.directory()));
-    host.logger().info("mail goes to " + servers_.front().url + (servers_.size() > 1 ? " (and " +
-                       std::to_string(servers_.size() - 1) + " more)" : std::string()));
+    host.logger().info(
+        "mail goes to " + servers_.front().url +
+        (servers_.size() > 1 ? " (and " + std::to_string(servers_.size() - 1) + " more)" : std::string()));
   }
 
   void stop() override {}

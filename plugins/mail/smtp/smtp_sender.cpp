@@ -60,9 +60,10 @@ SmtpSender::Attempt SmtpSender::send_to(const SmtpServer& server, const std::str
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(timeout_.count()));
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-  curl_easy_setopt(c, CURLOPT_USE_SSL, server.starttls == "required" ? static_cast<long>(CURLUSESSL_ALL)
-                                       : server.starttls == "off"    ? static_cast<long>(CURLUSESSL_NONE)
-                                                                     : static_cast<long>(CURLUSESSL_TRY));
+  curl_easy_setopt(c, CURLOPT_USE_SSL,
+                   server.starttls == "required" ? static_cast<long>(CURLUSESSL_ALL)
+                   : server.starttls == "off"    ? static_cast<long>(CURLUSESSL_NONE)
+                                                 : static_cast<long>(CURLUSESSL_TRY));
   if (!server.username.empty()) {
     curl_easy_setopt(c, CURLOPT_USERNAME, server.username.c_str());
     curl_easy_setopt(c, CURLOPT_PASSWORD, server.password.c_str());

@@ -63,7 +63,8 @@ TEST(AudioCodec, G711IsTheG711Tables) {
 TEST(AudioCodec, G722CarriesAToneAt64kbits) {
   const auto pcm = sine(440, 8000);
   auto codec = make_codec("G722");
-  EXPECT_EQ(codec->encode(std::span<const std::int16_t>(pcm).first(160)).size(), 160u) << "64 kbit/s: 160 bytes in 20 ms";
+  EXPECT_EQ(codec->encode(std::span<const std::int16_t>(pcm).first(160)).size(), 160u)
+      << "64 kbit/s: 160 bytes in 20 ms";
   EXPECT_EQ(codec->units_per_frame(), 160u) << "RFC 3551: an 8000 Hz clock";
   const auto out = round_trip("G722", pcm);
   const auto settled = std::span<const std::int16_t>(out).subspan(800);  // after the filters' delay

@@ -209,7 +209,8 @@ TEST_F(RtpChannelTest, TwoChannelsReportToEachOtherInRtcp) {
     self->pace(20ms, 160, [] { return std::span<const std::uint8_t>(silence); });
   }
   const auto deadline = std::chrono::steady_clock::now() + 5s;
-  while ((a->stats().round_trip_us == 0 || b->stats().round_trip_us == 0) && std::chrono::steady_clock::now() < deadline)
+  while ((a->stats().round_trip_us == 0 || b->stats().round_trip_us == 0) &&
+         std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(10ms);  // polling counters another thread sets: nothing to await
   EXPECT_GT(a->stats().rtcp_sent, 0u);
   EXPECT_GT(b->stats().rtcp_received, 0u);
@@ -227,13 +228,15 @@ TEST_F(RtpChannelTest, InvalidOrForeignRtcpIsDropped) {
   FarEnd phone;
   channel->set_remote({asio::ip::make_address("127.0.0.1"), phone.port()}, 0, {0});
   channel->start();
-  phone.send_to(static_cast<std::uint16_t>(channel->port() + 1), {0x80, 0xc9, 0x00, 0x07});  // length beyond the datagram
-  phone.send_to(static_cast<std::uint16_t>(channel->port() + 1), rtp(0, 1, 1));              // RTP on the RTCP port
+  phone.send_to(static_cast<std::uint16_t>(channel->port() + 1),
+                {0x80, 0xc9, 0x00, 0x07});                                       // length beyond the datagram
+  phone.send_to(static_cast<std::uint16_t>(channel->port() + 1), rtp(0, 1, 1));  // RTP on the RTCP port
   std::vector<std::uint8_t> report(64);
   report.resize(write_rtcp_report(0x1234, std::nullopt, std::nullopt, "x", report));
   phone.send_to(static_cast<std::uint16_t>(channel->port() + 1), report);
   const auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (channel->stats().rtcp_received + channel->stats().rtcp_dropped < 3 && std::chrono::steady_clock::now() < deadline)
+  while (channel->stats().rtcp_received + channel->stats().rtcp_dropped < 3 &&
+         std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(5ms);
   EXPECT_EQ(channel->stats().rtcp_dropped, 2u);
   EXPECT_EQ(channel->stats().rtcp_received, 1u);

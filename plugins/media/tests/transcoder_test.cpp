@@ -54,7 +54,8 @@ TEST(Transcoder, ALostPacketBecomesSilenceAndThirtyMsPacketsAreReframed) {
 TEST(Transcoder, ToOpusGivesTwentyMsPacketsInItsClock) {
   Transcoder t(make_codec("PCMU"), make_codec("opus"));
   EXPECT_EQ(t.units_per_frame(), 960u);
-  for (std::uint16_t i = 0; i < 10; ++i) t.feed(i, i * 160u, g711_encode(G711Law::ulaw, std::vector<std::int16_t>(160, 500)));
+  for (std::uint16_t i = 0; i < 10; ++i)
+    t.feed(i, i * 160u, g711_encode(G711Law::ulaw, std::vector<std::int16_t>(160, 500)));
   std::size_t payloads = 0;
   for (int turn = 0; turn < 12; ++turn)
     for (const auto& p : t.tick()) {

@@ -110,7 +110,9 @@ TEST_F(MediaAnchorEngine, AnOfferTheAnchorLeavesIsRelayedAsUsual) {
 TEST_F(MediaAnchorEngine, TheAnchorsOwnOfferIsAnsweredToItAlone) {
   const auto [a, b] = bridged_call();
   std::optional<Answer> got;
-  ASSERT_TRUE(h->engine().offer_session(b, sdp("ours"), [&](const SessionDescription& s, int c) { got = Answer{s, c}; }));
+  ASSERT_TRUE(h->engine().offer_session(b, sdp("ours"), [&](const SessionDescription& s, int c) {
+    got = Answer{s, c};
+  }));
   EXPECT_FALSE(h->engine().offer_session(b, sdp("ours2"), [](const SessionDescription&, int) {}))
       << "one offer at a time";
   h->engine().leg_event(b, LegEvent::session_answer(sdp("bob-on-server")));
@@ -124,7 +126,9 @@ TEST_F(MediaAnchorEngine, TheAnchorsOwnOfferIsAnsweredToItAlone) {
 TEST_F(MediaAnchorEngine, AnOfferToALegThatHangsUpIsAnsweredWithTheCause) {
   const auto [a, b] = bridged_call();
   std::optional<Answer> got;
-  ASSERT_TRUE(h->engine().offer_session(b, sdp("ours"), [&](const SessionDescription& s, int c) { got = Answer{s, c}; }));
+  ASSERT_TRUE(h->engine().offer_session(b, sdp("ours"), [&](const SessionDescription& s, int c) {
+    got = Answer{s, c};
+  }));
   h->engine().leg_event(b, LegEvent::hung_up(cause::normal_clearing));
   h->loop.run_ready();
   ASSERT_TRUE(got);

@@ -134,7 +134,8 @@ TEST(MessageStore, MissingOrDamagedFilesAreFoundAndQuarantined) {
     missing = accepted[0].id;
     damaged = accepted[1].id;
     fs::remove(store.part_path(missing, "message.wav"));
-    std::ofstream(store.part_path(damaged, "message.wav"), std::ios::binary | std::ios::trunc) << std::string(1000, 'y');
+    std::ofstream(store.part_path(damaged, "message.wav"), std::ios::binary | std::ios::trunc)
+        << std::string(1000, 'y');
   }
   MessageStore store(options(dir.path()));
   const auto recovery = store.recover();

@@ -22,8 +22,8 @@
 #include "core/exec/manual_executor.hpp"
 #include "core/exec/thread_worker_pool.hpp"
 #include "core/location/location_registry.hpp"
-#include "core/messages/spool_access.hpp"
 #include "core/log/log_sink.hpp"
+#include "core/messages/spool_access.hpp"
 #include "core/metrics/metrics_registry.hpp"
 #include "core/plugins/plugin_host.hpp"
 #include "core/plugins/service_registry.hpp"
@@ -90,9 +90,10 @@ class PluginHostTest : public ::testing::Test {
     core_logger_ = std::make_unique<ComponentLogger>(*sink_, "core");
     engine_ = std::make_unique<CallEngineImpl>(loop_, registry_, *core_logger_, metrics_);
     location_ = std::make_unique<LocationRegistry>(loop_, workers_, *core_logger_, metrics_);
-    host_ = std::make_unique<PluginHost>(
-        CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, *location_, spool_, registry_, "test-node", "/nonexistent/recordings"},
-        std::vector<std::filesystem::path>{kPluginDir});
+    host_ =
+        std::make_unique<PluginHost>(CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, *location_,
+                                                  spool_, registry_, "test-node", "/nonexistent/recordings"},
+                                     std::vector<std::filesystem::path>{kPluginDir});
   }
 
   ~PluginHostTest() override {
