@@ -94,7 +94,7 @@ TEST(MessageStore, AFullDiskRefusesNewMessagesAndKeepsTheOld) {
   auto o = options(dir.path());
   MessageStore store(o);
   ASSERT_EQ(store.store({voicemail()})[0].error, "");
-  o.reserve_bytes = fs::space(dir.path()).available + 1;  // as if the disk had just filled
+  o.reserve_bytes = fs::space(dir.path()).capacity;  // more than the disk could ever have free: "full"
   MessageStore full(o);
   const auto refused = full.store({voicemail("1002")});
   EXPECT_EQ(refused[0].id, "");
