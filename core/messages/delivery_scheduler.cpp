@@ -27,6 +27,9 @@ DeliveryScheduler::DeliveryScheduler(MessageSpoolService& spool, std::filesystem
 DeliveryScheduler::~DeliveryScheduler() {
   *alive_ = false;
   if (poll_timer_) loop_.cancel(poll_timer_);
+  // Outcomes not yet recorded go now (the spool finishes its jobs before it closes).
+  if (!outcomes_.empty())
+    spool_.run([changes = std::move(outcomes_)](MessageStore& store) { store.apply(changes); });
 }
 
 void DeliveryScheduler::start() { poll(); }
@@ -80,10 +83,12 @@ void DeliveryScheduler::poll() {
   spool_.run([this, &loop = loop_, alive = std::weak_ptr<bool>(alive_), limit,
               name = settings_.connector](MessageStore& store) {
     std::vector<MessageRecord> due = store.due(std::chrono::system_clock::now(), limit);
+    std::vector<MessageStore::StateChange> marks;
     for (auto& record : due) {
-      store.set_state(record.id, MessageState::delivering, "to " + name);
+      marks.push_back({record.id, MessageState::delivering, "to " + name, {}, false});
       record.state = MessageState::delivering;
     }
+    store.apply(marks);
     loop.post([this, alive, due = std::move(due)]() mutable {
       if (!alive.lock()) return;
       looking_ = false;
@@ -185,7 +190,13 @@ void DeliveryScheduler::finished(const MessageRecord& record, Outcome outcome, c
       }
       break;
   }
-  spool_.run([id = record.id, state, why, next](MessageStore& store) { store.set_state(id, state, why, next, true); });
+  // Outcomes that end in the same turn of the loop are committed together.
+  outcomes_.push_back({record.id, state, why, next, true});
+  if (outcomes_.size() == 1)
+    loop_.post([this, alive = std::weak_ptr<bool>(alive_)] {
+      if (!alive.lock()) return;
+      spool_.run([changes = std::exchange(outcomes_, {})](MessageStore& store) { store.apply(changes); });
+    });
   poll();
 }
 

@@ -67,6 +67,7 @@ class DeliveryScheduler {
   int breaker_trips_ = 0;
   Clock::time_point breaker_until_{};
   bool missing_connector_logged_ = false;
+  std::vector<MessageStore::StateChange> outcomes_;  // recorded at the end of this loop turn
   std::mt19937 random_{std::random_device{}()};
 };
 

@@ -288,28 +288,33 @@ std::vector<MessageEvent> MessageStore::history(const std::string& id) {
 
 bool MessageStore::set_state(const std::string& id, MessageState state, const std::string& detail,
                              std::chrono::system_clock::time_point next_attempt, bool attempted) {
+  return apply({{id, state, detail, next_attempt, attempted}}) == 1;
+}
+
+std::size_t MessageStore::apply(const std::vector<StateChange>& changes) {
+  if (changes.empty()) return 0;
   const auto now = std::chrono::system_clock::now();
-  bool found = false;
-  db_.transaction([&] {
-    const bool failure =
-        state == MessageState::retrying || state == MessageState::dead || state == MessageState::quarantined;
-    db_.prepare(
-           "UPDATE messages SET state = ?2, attempts = attempts + ?3, next_ms = ?4,"
-           " last_error = CASE WHEN ?5 = 1 THEN ?6 ELSE last_error END WHERE id = ?1")
-        .bind(1, id)
-        .bind(2, std::string(to_string(state)))
-        .bind(3, std::int64_t{attempted ? 1 : 0})
-        .bind(4, to_millis(next_attempt == std::chrono::system_clock::time_point{} ? now : next_attempt))
-        .bind(5, std::int64_t{failure ? 1 : 0})
-        .bind(6, detail)
-        .run();
-    found = db_.changes() > 0;
-    if (found) add_event(id, state, detail, now);
+  std::vector<std::string> delivered;
+  std::size_t found = 0;
+  db_.transaction([&] {  // one commit (one fsync) for the whole batch
+    auto update = db_.prepare(
+        "UPDATE messages SET state = ?2, attempts = attempts + ?3, next_ms = ?4,"
+        " last_error = CASE WHEN ?5 = 1 THEN ?6 ELSE last_error END WHERE id = ?1");
+    for (const StateChange& change : changes) {
+      const bool failure = change.state == MessageState::retrying || change.state == MessageState::dead ||
+                           change.state == MessageState::quarantined;
+      const auto next = change.next_attempt == std::chrono::system_clock::time_point{} ? now : change.next_attempt;
+      update.bind(1, change.id).bind(2, std::string(to_string(change.state)));
+      update.bind(3, std::int64_t{change.attempted ? 1 : 0}).bind(4, to_millis(next));
+      update.bind(5, std::int64_t{failure ? 1 : 0}).bind(6, change.detail).run();
+      if (db_.changes() == 0) continue;
+      ++found;
+      add_event(change.id, change.state, change.detail, now);
+      if (change.state == MessageState::delivered) delivered.push_back(change.id);
+    }
   });
-  if (found && state == MessageState::delivered) {
-    std::error_code ec;
-    std::filesystem::remove_all(files_ / id, ec);  // the record stays: the id is never delivered twice
-  }
+  std::error_code ec;
+  for (const auto& id : delivered) std::filesystem::remove_all(files_ / id, ec);  // the record stays
   return found;
 }
 

@@ -57,6 +57,16 @@ class MessageStore {
   bool set_state(const std::string& id, MessageState state, const std::string& detail,
                  std::chrono::system_clock::time_point next_attempt = {}, bool attempted = false);
 
+  struct StateChange {
+    std::string id;
+    MessageState state = MessageState::queued;
+    std::string detail;
+    std::chrono::system_clock::time_point next_attempt{};  ///< default: now
+    bool attempted = false;
+  };
+  /// set_state for many messages in one transaction (one fsync). Returns how many existed.
+  std::size_t apply(const std::vector<StateChange>& changes);
+
   std::string read_part(const MessageRecord& message, const StoredPart& part) const {
     return read_stored_part(options_.directory, message, part);
   }
