@@ -107,10 +107,11 @@ int main(int argc, char** argv) {
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const double cpu = cpu_seconds() - cpu_start;
-  std::printf("%zu messages of 110 KB: accepted in %.2f s (%.0f/s), all delivered to the pickup folder in %.2f s "
-              "(%.0f/s end to end), %.2f ms CPU per message (accept + deliver)\n",
-              messages, std::chrono::duration<double>(all_accepted - start).count(),
-              messages / std::chrono::duration<double>(all_accepted - start).count(), seconds, messages / seconds,
-              1000 * cpu / messages);
+  std::printf(
+      "%zu messages of 110 KB: accepted in %.2f s (%.0f/s), all delivered to the pickup folder in %.2f s "
+      "(%.0f/s end to end), %.2f ms CPU per message (accept + deliver)\n",
+      messages, std::chrono::duration<double>(all_accepted - start).count(),
+      messages / std::chrono::duration<double>(all_accepted - start).count(), seconds, messages / seconds,
+      1000 * cpu / messages);
   std::filesystem::remove_all(directory);
 }

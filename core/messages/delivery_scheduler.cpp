@@ -28,8 +28,7 @@ DeliveryScheduler::~DeliveryScheduler() {
   *alive_ = false;
   if (poll_timer_) loop_.cancel(poll_timer_);
   // Outcomes not yet recorded go now (the spool finishes its jobs before it closes).
-  if (!outcomes_.empty())
-    spool_.run([changes = std::move(outcomes_)](MessageStore& store) { store.apply(changes); });
+  if (!outcomes_.empty()) spool_.run([changes = std::move(outcomes_)](MessageStore& store) { store.apply(changes); });
 }
 
 void DeliveryScheduler::start() { poll(); }
