@@ -150,11 +150,4 @@ std::string with_origin(const std::string& sdp, const OwnSdp& own) {
   return sdp.substr(0, start + 1) + origin_line(own) + line_end + (end == std::string::npos ? "" : sdp.substr(end));
 }
 
-std::string audio_answer(const AudioOffer& offer, const AudioFormat& format, const std::string& address,
-                         std::uint16_t port, std::uint64_t session_id) {
-  std::vector<AudioFormat> formats{format};
-  if (const AudioFormat* events = event_format(offer, format)) formats.push_back(*events);
-  return audio_sdp({address, port, session_id, session_id}, formats, answer_direction(offer.direction));
-}
-
 }  // namespace junction::media

@@ -57,9 +57,4 @@ std::vector<AudioFormat> offer_formats(const AudioOffer& remote, const std::vect
 /// passed on to a leg that already knows us as its peer, so that its origin stays ours.
 std::string with_origin(const std::string& sdp, const OwnSdp& own);
 
-/// Our answer: one audio stream at `address`:`port` with `format` (plus the offer's first
-/// telephone-event at the codec's clock rate), direction mirrored (sendonly <-> recvonly).
-std::string audio_answer(const AudioOffer& offer, const AudioFormat& format, const std::string& address,
-                         std::uint16_t port, std::uint64_t session_id);
-
 }  // namespace junction::media

@@ -9,6 +9,7 @@ namespace junction::media {
 namespace {
 // Sends to where `remote` says, accepting our codec and its telephone-event from there.
 void aim(Endpoint& endpoint, const AudioOffer& remote) {
+  endpoint.remote_direction = remote.direction;
   std::vector<std::uint8_t> accepted;
   for (const AudioFormat& f : endpoint.formats) accepted.push_back(f.payload_type);
   boost::system::error_code ec;
@@ -154,10 +155,7 @@ CallMedia* ensure_media(const std::shared_ptr<MediaState>& state, const VerbCall
   CallEngine& engine = state->host.calls();
   auto endpoint = open_endpoint(state, call.call_id, call.leg, engine.remote_session(call.leg), true, error);
   if (!endpoint) return nullptr;
-  std::string answer_error;
-  const auto offer = parse_audio_offer(engine.remote_session(call.leg).body, answer_error);
-  const std::string answer =
-      audio_answer(*offer, endpoint->format, endpoint->own.address, endpoint->own.port, endpoint->own.session_id);
+  const std::string answer = endpoint->next_sdp(answer_direction(endpoint->remote_direction));
   if (!engine.answer_leg(call.leg, {"application/sdp", answer})) {
     close_endpoint(*state, *endpoint);
     error = "no_media: the call was answered without media";

@@ -68,6 +68,7 @@ struct Endpoint {
   AudioFormat format;                   // the codec both sides send
   std::vector<AudioFormat> formats;     // what our SDP lists: the codec, then telephone-event
   OwnSdp own;                           // our address, port and origin towards this leg
+  std::string remote_direction;         // of the far end's latest session (sendrecv, sendonly ...)
   std::uint32_t units_per_frame = 160;  // RTP timestamp units in 20 ms of `format`
   /// Our next SDP for the leg (the origin's version goes up).
   std::string next_sdp(const std::string& direction) {

@@ -39,7 +39,8 @@ TEST(AudioSdpTest, TheAnswerMirrorsTheDirectionAndKeepsTelephoneEvents) {
   auto offer = parse_audio_offer(kOffer, error);
   ASSERT_TRUE(offer);
   offer->direction = "sendonly";  // the phone puts us on hold
-  const std::string answer = audio_answer(*offer, {0, "PCMU", 8000}, "127.0.0.1", 20000, 42);
+  const std::string answer =
+      audio_sdp({"127.0.0.1", 20000, 42, 42}, offer_formats(*offer, {"PCMU"}), answer_direction(offer->direction));
   EXPECT_EQ(answer,
             "v=0\r\no=junction 42 42 IN IP4 127.0.0.1\r\ns=junction\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
             "m=audio 20000 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
@@ -58,7 +59,7 @@ TEST(AudioSdpTest, TelephoneEventsAreAnsweredAtTheCodecsRate) {
       "a=rtpmap:100 telephone-event/8000\r\n",
       error);
   ASSERT_TRUE(offer) << error;
-  const std::string answer = audio_answer(*offer, {0, "PCMU", 8000}, "127.0.0.1", 20000, 1);
+  const std::string answer = audio_sdp({"127.0.0.1", 20000, 1, 1}, offer_formats(*offer, {"PCMU"}), "sendrecv");
   EXPECT_NE(answer.find("m=audio 20000 RTP/AVP 0 100\r\n"), std::string::npos) << answer;
   EXPECT_EQ(answer.find("telephone-event/48000"), std::string::npos) << answer;
 }
