@@ -8,13 +8,13 @@
 #include <fstream>
 #include <future>
 #include <mutex>
-#include <random>
 
 #include "core/asio.hpp"
 #include "core/exec/asio_executor.hpp"
 #include "core/exec/inline_worker_pool.hpp"
 #include "core/log/log_sink.hpp"
 #include "core/metrics/metrics_registry.hpp"
+#include "spool_test_support.hpp"
 
 namespace junction {
 namespace {
@@ -49,8 +49,6 @@ class DeliveryTest : public ::testing::Test {
   void TearDown() override {
     scheduler.reset();
     spool.reset();
-    std::error_code ec;
-    fs::remove_all(dir, ec);
   }
 
   void open(DeliverySettings settings = {}) {
@@ -94,7 +92,8 @@ class DeliveryTest : public ::testing::Test {
 
   MessageState state_of(const std::string& id) { return record(id).state; }
 
-  fs::path dir = fs::temp_directory_path() / ("junction-delivery-" + std::to_string(std::random_device{}()));
+  testing::TempDirectory scratch;
+  fs::path dir = scratch.path();
   asio::io_context io;
   AsioExecutor loop{io};
   InlineWorkerPool workers;

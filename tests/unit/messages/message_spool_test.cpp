@@ -11,6 +11,7 @@
 
 #include "core/messages/spool_admin.hpp"
 #include "core/metrics/metrics_registry.hpp"
+#include "spool_test_support.hpp"
 
 namespace junction {
 namespace {
@@ -53,37 +54,19 @@ class TestLoop final : public Executor {
   std::deque<Task> tasks_;
 };
 
-struct SpoolDirectory {
-  fs::path path = fs::temp_directory_path() / ("junction-spool-" + std::to_string(std::random_device{}()));
-  ~SpoolDirectory() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using testing::TempDirectory;
 
-NewMessage voicemail(const std::string& to) {
-  NewMessage m;
-  m.sender = "+4930123456";
-  m.recipients = {to};
-  m.parts = {{"message.wav", "audio/wav", std::string(110000, 'v')}};
-  return m;
-}
-
-MessageStore::Options options(const fs::path& dir) {
-  MessageStore::Options o;
-  o.directory = dir;
-  o.reserve_bytes = 0;
-  return o;
-}
+NewMessage voicemail(const std::string& to) { return testing::voicemail(to, 110000); }
+MessageStore::Options options(const fs::path& dir) { return testing::store_options(dir); }
 
 TEST(MessageSpoolService, AcceptsTogetherWhatArrivesTogetherAndAnswersOnTheLoop) {
-  SpoolDirectory dir;
+  TempDirectory dir;
   TestLoop loop;
   MetricsRegistry metrics;
   std::vector<std::string> ids;
   std::size_t refused = 0;
   {
-    MessageSpoolService spool(options(dir.path), loop, metrics);
+    MessageSpoolService spool(options(dir.path()), loop, metrics);
     const std::thread::id loop_thread = std::this_thread::get_id();
     for (int i = 0; i < 200; ++i) {
       NewMessage m = voicemail("10" + std::to_string(i));
@@ -104,16 +87,16 @@ TEST(MessageSpoolService, AcceptsTogetherWhatArrivesTogetherAndAnswersOnTheLoop)
     EXPECT_GE(spool.batches(), 1u);
   }
   // Everything accepted is there for the next start.
-  MessageStore store(options(dir.path));
+  MessageStore store(options(dir.path()));
   EXPECT_EQ(store.list(MessageState::queued, 1000).size(), 199u);
   for (const auto& id : ids) EXPECT_TRUE(store.find(id)) << id;
 }
 
 TEST(MessageSpoolService, JobsRunOnTheWriterInOrderWithAccepts) {
-  SpoolDirectory dir;
+  TempDirectory dir;
   TestLoop loop;
   MetricsRegistry metrics;
-  MessageSpoolService spool(options(dir.path), loop, metrics);
+  MessageSpoolService spool(options(dir.path()), loop, metrics);
   std::string id;
   spool.accept(voicemail("1001"), [&](const std::string& accepted, const std::string&) { id = accepted; });
   ASSERT_EQ(loop.run(1), 1u);
@@ -127,12 +110,12 @@ TEST(MessageSpoolService, JobsRunOnTheWriterInOrderWithAccepts) {
 }
 
 TEST(MessageSpoolService, AStoreThatCannotOpenIsAStartUpError) {
-  SpoolDirectory dir;
-  fs::create_directories(dir.path);
-  std::ofstream(dir.path / "blocker") << "a file where the spool directory should be";
+  TempDirectory dir;
+  fs::create_directories(dir.path());
+  std::ofstream(dir.path() / "blocker") << "a file where the spool directory should be";
   TestLoop loop;
   MetricsRegistry metrics;
-  EXPECT_THROW(MessageSpoolService(options(dir.path / "blocker"), loop, metrics), std::exception);
+  EXPECT_THROW(MessageSpoolService(options(dir.path() / "blocker"), loop, metrics), std::exception);
 }
 
 TEST(SpoolAdmin, QueryValuesAreDecoded) {

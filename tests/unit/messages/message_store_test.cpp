@@ -2,48 +2,20 @@
 // leaves half-done is tidied, damaged files are found, states and history are kept.
 #include "core/messages/message_store.hpp"
 
+#include "spool_test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <random>
 
 namespace junction {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::TempDirectory;
+using testing::voicemail;
 
-class TempDirectory {
- public:
-  TempDirectory() {
-    path_ = fs::temp_directory_path() / ("junction-spool-" + std::to_string(std::random_device{}()));
-    fs::create_directories(path_);
-  }
-  ~TempDirectory() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-NewMessage voicemail(const std::string& to = "1001", std::size_t bytes = 1000) {
-  NewMessage m;
-  m.kind = MessageKind::voice;
-  m.sender = "+4930123456";
-  m.recipients = {to};
-  m.headers = {{"Caller-Name", "Alice Example"}, {"Duration", "12"}};
-  m.parts = {{"message.wav", "audio/wav", std::string(bytes, 'x')}};
-  return m;
-}
-
-MessageStore::Options options(const fs::path& dir) {
-  MessageStore::Options o;
-  o.directory = dir;
-  o.reserve_bytes = 0;
-  return o;
-}
+MessageStore::Options options(const fs::path& dir) { return testing::store_options(dir); }
 
 TEST(MessageStore, AcceptedMessagesSurviveReopeningWithTheirFilesAndHeaders) {
   TempDirectory dir;
