@@ -92,6 +92,16 @@ DaemonConfig to_daemon_config(const ConfigNode& root, const fs::path& base, cons
     config.spool.directory = config.state_directory / "spool";
   }
 
+  config.voicemail.directory = config.state_directory / "voicemail";
+  if (const ConfigNode* voicemail = root.find("voicemail")) {
+    const std::string directory = voicemail->get_string("directory");
+    if (!directory.empty()) config.voicemail.directory = config::resolve_config_path(base, directory);
+    config.voicemail.max_messages = static_cast<int>(voicemail->get_int("max_messages", 100));
+    config.voicemail.pin_failures = static_cast<int>(voicemail->get_int("pin_failures", 3));
+    config.voicemail.lockout = std::chrono::seconds(voicemail->get_int("lockout_s", 60));
+    config.voicemail.lockout_max = std::chrono::seconds(voicemail->get_int("lockout_max_s", 3600));
+  }
+
   if (const ConfigNode* strategies = root.find("routing")->find("strategies"))
     for (const auto& item : strategies->items()) config.routing_strategies.push_back(item.text());
   else

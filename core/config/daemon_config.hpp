@@ -49,6 +49,14 @@ struct SpoolConfig {
   std::size_t parallel = 4;
 };
 
+struct VoicemailConfig {
+  std::filesystem::path directory;  ///< absolute
+  int max_messages = 100;
+  int pin_failures = 3;
+  std::chrono::seconds lockout{60};
+  std::chrono::seconds lockout_max{3600};
+};
+
 struct DaemonConfig {
   std::string file;  ///< the path it was read from
   std::string node_id;
@@ -59,6 +67,7 @@ struct DaemonConfig {
   std::vector<PluginEntry> plugins;        ///< in file order, enabled:false ones excluded
   ScriptsConfig scripts;
   SpoolConfig spool;
+  VoicemailConfig voicemail;
   std::vector<std::string> routing_strategies;  ///< default {"lua"}
   std::vector<User> users;
   std::string open_directory_password;  ///< non-empty: any well-formed name is a user (benchmarks)

@@ -67,6 +67,19 @@ ConfigSchema daemon_config_schema() {
                {"parallel", S::integer(1, 256).with_default("4").with_doc("deliveries at once")},
            })
            .with_doc("the durable message spool (voice and fax messages, e-mail to send)")},
+      {"voicemail",
+       S::map({
+                  {"directory", S::string().with_doc("where mailboxes are kept; default <state_directory>/voicemail")},
+                  {"max_messages", S::integer(1, 100'000)
+                                       .with_default("100")
+                                       .with_doc("messages a mailbox keeps; more are refused (\"mailbox full\")")},
+                  {"pin_failures",
+                   S::integer(1, 100).with_default("3").with_doc("wrong PINs in a row that lock a mailbox's menu")},
+                  {"lockout_s", S::integer(1, 86400).with_default("60").with_doc(
+                                    "how long the first lockout lasts; each further one doubles it")},
+                  {"lockout_max_s", S::integer(1, 604800).with_default("3600").with_doc("the longest lockout")},
+              })
+           .with_doc("the users' voice mailboxes (messages, greetings, PINs)")},
       {"routing",
        S::map({{"strategies",
                 S::list(S::string()).with_doc("routing strategies asked in order for plain numbers; default [lua]")}})},

@@ -22,6 +22,7 @@
 #include "core/script/location_verbs.hpp"
 #include "core/script/lua_api_doc.hpp"
 #include "core/script/message_verbs.hpp"
+#include "core/script/voicemail_verbs.hpp"
 #include "junction/cause.hpp"
 
 namespace junction {
@@ -61,6 +62,8 @@ std::string core_lua_api() {
   register_directory_verbs(registry, directory);
   SpoolAccess spool(loop);
   register_message_verbs(registry, spool, engine, workers, "recordings");
+  VoicemailService voicemail(loop, workers, registry);
+  register_voicemail_verbs(registry, voicemail, directory, spool, engine, "recordings");
   return render_lua_api(registry);
 }
 

@@ -11,6 +11,7 @@
 #include "core/script/location_verbs.hpp"
 #include "core/script/lua_routing_strategy.hpp"
 #include "core/script/message_verbs.hpp"
+#include "core/script/voicemail_verbs.hpp"
 #include "junction/cause.hpp"
 
 namespace junction {
@@ -61,10 +62,11 @@ DaemonParts::DaemonParts(const DaemonOptions& options)
   register_location_verbs(registry, *location);
   register_directory_verbs(registry, directory);
   register_message_verbs(registry, spool_access, engine, workers, config.state_directory / "recordings");
-  plugins =
-      std::make_unique<PluginHost>(CoreServices{loop, workers, log, metrics, directory, engine, *location, spool_access,
-                                                registry, config.node_id, config.state_directory / "recordings"},
-                                   plugin_search_dirs(config));
+  register_voicemail_verbs(registry, voicemail, directory, spool_access, engine, config.state_directory / "recordings");
+  plugins = std::make_unique<PluginHost>(
+      CoreServices{loop, workers, log, metrics, directory, engine, *location, spool_access, voicemail, registry,
+                   config.node_id, config.state_directory / "recordings"},
+      plugin_search_dirs(config));
 }
 
 DaemonParts::~DaemonParts() {
@@ -104,6 +106,21 @@ void DaemonParts::open_spool() {
   spool_access.attach(spool.get(), [this] { delivery->kick(); });
 }
 
+void DaemonParts::open_voicemail() {
+  MailboxStore::Options options;
+  options.directory = config.voicemail.directory;
+  options.max_messages = config.voicemail.max_messages;
+  PinPolicy policy;
+  policy.failures_before_lockout = config.voicemail.pin_failures;
+  policy.lockout = config.voicemail.lockout;
+  policy.lockout_max = config.voicemail.lockout_max;
+  const auto& found = voicemail.open(options, policy);
+  if (found.partial_removed + found.orphans_removed + found.rows_dropped > 0)
+    voicemail_log.warn("mailboxes recovered: " + std::to_string(found.partial_removed + found.orphans_removed) +
+                       " unfinished messages removed, " + std::to_string(found.rows_dropped) +
+                       " messages without their recording dropped");
+}
+
 void DaemonParts::open_state() {
   std::error_code ec;
   std::filesystem::create_directories(config.state_directory, ec);
@@ -111,6 +128,7 @@ void DaemonParts::open_state() {
     throw std::runtime_error("cannot create state_directory " + config.state_directory.string() + ": " + ec.message());
   location->start(std::make_unique<SqliteLocationStore>(config.state_directory / "location.db"));
   open_spool();
+  open_voicemail();
   // Call detail records: formatted on the call loop, appended by a worker.
   auto cdr = std::make_shared<CdrFile>(config.state_directory / "cdr.jsonl");
   engine.set_cdr_sink([this, cdr](const CallDetailRecord& record) {

@@ -18,6 +18,7 @@
 #include "core/metrics/metrics_registry.hpp"
 #include "core/plugins/plugin_host.hpp"
 #include "core/script/script_runtime.hpp"
+#include "core/voicemail/voicemail_service.hpp"
 
 namespace junction {
 
@@ -33,6 +34,8 @@ struct DaemonParts {
   void start();
   /// Opens the message spool (recovering it) and its deliveries. Part of open_state().
   void open_spool();
+  /// Opens the voice mailboxes (recovering them). Part of open_state().
+  void open_voicemail();
   /// Gives memory malloc keeps but nothing uses back to the system, every `period`.
   void trim_memory_every(std::chrono::seconds period);
 
@@ -45,14 +48,16 @@ struct DaemonParts {
   ComponentLogger call_log{log, "calls"};
   ComponentLogger script_log{log, "lua"};
   ComponentLogger spool_log{log, "spool"};
+  ComponentLogger voicemail_log{log, "voicemail"};
   MetricsRegistry metrics;
   UserDirectory directory;
   ServiceRegistry registry;
   CallEngineImpl engine{loop, registry, call_log, metrics};
   std::unique_ptr<LocationRegistry> location;
-  SpoolAccess spool_access{loop};               // the spool as plugins reach it
-  std::unique_ptr<MessageSpoolService> spool;   // from open_state()
-  std::unique_ptr<DeliveryScheduler> delivery;  // from open_state(), started by start()
+  SpoolAccess spool_access{loop};                       // the spool as plugins reach it
+  std::unique_ptr<MessageSpoolService> spool;           // from open_state()
+  std::unique_ptr<DeliveryScheduler> delivery;          // from open_state(), started by start()
+  VoicemailService voicemail{loop, workers, registry};  // its store opened by open_state()
   std::shared_ptr<LoopbackDriver> loopback;
   std::unique_ptr<PluginHost> plugins;
   std::unique_ptr<ScriptRuntime> scripts;

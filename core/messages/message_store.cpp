@@ -11,6 +11,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "core/storage/durable_file.hpp"
 #include "core/text/sha256.hpp"
 
 namespace junction {
@@ -56,37 +57,6 @@ Headers split_headers(const std::string& text) {
 
 bool has_any(std::string_view text, std::string_view characters) {
   return text.find_first_of(characters) != std::string_view::npos;
-}
-
-// Writes `data` to a new file and makes it durable before returning. Throws naming the file.
-void write_durably(const std::filesystem::path& path, std::string_view data) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-  if (fd < 0) throw std::runtime_error(path.string() + ": " + std::strerror(errno));
-  std::size_t written = 0;
-  while (written < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + written, data.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int error = errno;
-      ::close(fd);
-      throw std::runtime_error(path.string() + ": " + std::strerror(error));
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  const bool synced = ::fsync(fd) == 0;
-  const int error = errno;
-  ::close(fd);
-  if (!synced) throw std::runtime_error(path.string() + ": fsync: " + std::strerror(error));
-}
-
-// A rename or removal in `directory` is durable once the directory itself is synced.
-void sync_directory(const std::filesystem::path& directory) {
-  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error(directory.string() + ": " + std::strerror(errno));
-  const bool synced = ::fsync(fd) == 0;
-  const int error = errno;
-  ::close(fd);
-  if (!synced) throw std::runtime_error(directory.string() + ": fsync: " + std::strerror(error));
 }
 
 std::uint64_t size_of(const NewMessage& message) {

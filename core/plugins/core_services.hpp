@@ -10,6 +10,7 @@
 #include "junction/directory.hpp"
 #include "junction/executor.hpp"
 #include "junction/location.hpp"
+#include "junction/mailboxes.hpp"
 #include "junction/messages.hpp"
 #include "junction/metrics.hpp"
 
@@ -24,6 +25,7 @@ struct CoreServices {
   CallEngine& calls;
   LocationService& location;
   MessageSpool& messages;
+  const Mailboxes& mailboxes;
   ServiceRegistry& registry;
   std::string node_id;
   std::filesystem::path recordings_directory;  ///< absolute

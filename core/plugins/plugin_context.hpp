@@ -30,6 +30,7 @@ class PluginContext final : public Host, private Registrar {
   CallEngine& calls() override { return services_.calls; }
   LocationService& location() override { return services_.location; }
   MessageSpool& messages() override { return services_.messages; }
+  const Mailboxes& mailboxes() override { return services_.mailboxes; }
   Registrar& registrar() override { return *this; }
   const ConfigNode& config() override { return config_; }
   std::string_view node_id() override { return services_.node_id; }
@@ -48,6 +49,9 @@ class PluginContext final : public Host, private Registrar {
   }
   void add_message_connector(std::shared_ptr<MessageConnector> connector) override {
     services_.registry.add_connector(name_, std::move(connector), library_);
+  }
+  void add_mailbox_watcher(std::shared_ptr<MailboxWatcher> watcher) override {
+    services_.registry.add_mailbox_watcher(name_, std::move(watcher), library_);
   }
   void set_media_anchor(std::shared_ptr<MediaAnchor> anchor) override {
     services_.registry.set_media_anchor(name_, std::move(anchor), library_);

@@ -159,6 +159,18 @@ std::shared_ptr<MessageConnector> ServiceRegistry::connector(std::string_view na
   return it == connectors_.end() ? nullptr : it->second.object;
 }
 
+void ServiceRegistry::add_mailbox_watcher(const std::string& owner, std::shared_ptr<MailboxWatcher> watcher,
+                                          LibraryRef library) {
+  if (!watcher) throw std::invalid_argument("null mailbox watcher");
+  mailbox_watchers_.push_back({owner, keep_library_alive(std::move(watcher), std::move(library))});
+}
+
+void ServiceRegistry::mailbox_changed(const std::string& box, const MailboxCounts& counts) const {
+  // A copy: a watcher may (indirectly) stop a plugin and change the list.
+  const auto watchers = mailbox_watchers_;
+  for (const auto& watcher : watchers) watcher.object->mailbox_changed(box, counts);
+}
+
 std::vector<TrunkStatus> ServiceRegistry::trunk_status() const {
   std::vector<TrunkStatus> all;
   for (const auto& source : trunk_sources_) {
@@ -172,6 +184,7 @@ void ServiceRegistry::remove_owner(std::string_view owner) {
   std::erase_if(trunk_sources_, [&](const auto& e) { return e.owner == owner; });
   if (media_anchor_.owner == owner) media_anchor_ = {};
   std::erase_if(connectors_, [&](const auto& e) { return e.second.owner == owner; });
+  std::erase_if(mailbox_watchers_, [&](const auto& e) { return e.owner == owner; });
   std::erase_if(drivers_, [&](const auto& e) { return e.second.owner == owner; });
   std::erase_if(strategies_, [&](const auto& e) { return e.second.owner == owner; });
   for (auto it = verbs_.begin(); it != verbs_.end();) {

@@ -11,6 +11,7 @@
 
 #include "core/plugins/library_keepalive.hpp"
 #include "junction/call.hpp"
+#include "junction/mailboxes.hpp"
 #include "junction/messages.hpp"
 #include "junction/routing.hpp"
 #include "junction/script.hpp"
@@ -54,6 +55,10 @@ class ServiceRegistry {
   void add_connector(const std::string& owner, std::shared_ptr<MessageConnector> connector, LibraryRef library = {});
   std::shared_ptr<MessageConnector> connector(std::string_view name) const;
 
+  void add_mailbox_watcher(const std::string& owner, std::shared_ptr<MailboxWatcher> watcher, LibraryRef library = {});
+  /// Tells every watcher (on the call loop).
+  void mailbox_changed(const std::string& box, const MailboxCounts& counts) const;
+
   /// Removes everything `owner` registered; reserved verbs it implemented become unimplemented.
   void remove_owner(std::string_view owner);
 
@@ -70,6 +75,7 @@ class ServiceRegistry {
   std::vector<Owned<TrunkStatusSource>> trunk_sources_;
   Owned<MediaAnchor> media_anchor_;
   std::map<std::string, Owned<MessageConnector>, std::less<>> connectors_;
+  std::vector<Owned<MailboxWatcher>> mailbox_watchers_;
 };
 
 }  // namespace junction

@@ -10,4 +10,5 @@ target_sources(junction_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/script_generation.cpp
   ${CMAKE_CURRENT_LIST_DIR}/script_runtime.cpp
   ${CMAKE_CURRENT_LIST_DIR}/verb_binding.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/verb_invocation.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/verb_invocation.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/voicemail_verbs.cpp)

@@ -12,7 +12,7 @@
 namespace junction {
 
 /// Bumped whenever a type or virtual interface in the SDK changes shape.
-inline constexpr std::uint32_t kSdkAbiVersion = 4;
+inline constexpr std::uint32_t kSdkAbiVersion = 5;
 
 /// Human-readable SDK version (informational; the ABI number is what the host checks).
 inline constexpr std::string_view kSdkVersion = "0.4.0";

@@ -10,6 +10,7 @@
 #include "junction/executor.hpp"
 #include "junction/location.hpp"
 #include "junction/logger.hpp"
+#include "junction/mailboxes.hpp"
 #include "junction/messages.hpp"
 #include "junction/metrics.hpp"
 #include "junction/registrar.hpp"
@@ -33,6 +34,9 @@ class Host {
   virtual LocationService& location() = 0;
   /// The durable message spool (voice and fax messages, e-mail to send).
   virtual MessageSpool& messages() = 0;
+  /// The users' voice mailboxes: how many messages wait in each (watch them with
+  /// Registrar::add_mailbox_watcher).
+  virtual const Mailboxes& mailboxes() = 0;
   /// Scoped to this plugin: what is registered here is removed when it stops.
   virtual Registrar& registrar() = 0;
   /// This plugin's validated config block (a map; empty when the config has none).

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "junction/call.hpp"
+#include "junction/mailboxes.hpp"
 #include "junction/messages.hpp"
 #include "junction/routing.hpp"
 #include "junction/script.hpp"
@@ -34,6 +35,8 @@ class Registrar {
   virtual void set_media_anchor(std::shared_ptr<MediaAnchor> anchor) = 0;
   /// Adds a way out for messages. Throws std::invalid_argument when one has the same name.
   virtual void add_message_connector(std::shared_ptr<MessageConnector> connector) = 0;
+  /// Tells `watcher` of every change of a mailbox's counts (message-waiting indication).
+  virtual void add_mailbox_watcher(std::shared_ptr<MailboxWatcher> watcher) = 0;
 };
 
 }  // namespace junction

@@ -205,11 +205,11 @@ TEST_F(DaemonConfigTest, DuplicateKey) {
 }
 
 TEST_F(DaemonConfigTest, UnknownKeySuggestsASection) {
-  EXPECT_THAT(
-      problems("node:\n  id: j1\nadmn:\n  port: 1\n"),
-      ElementsAre(at(3, 1,
-                     "admn: unknown key 'admn' (did you mean 'admin'? allowed: admin, log, node, open_directory, "
-                     "plugin_directory, plugins, routing, scripts, shutdown, spool, state_directory, users)")));
+  EXPECT_THAT(problems("node:\n  id: j1\nadmn:\n  port: 1\n"),
+              ElementsAre(at(
+                  3, 1,
+                  "admn: unknown key 'admn' (did you mean 'admin'? allowed: admin, log, node, open_directory, "
+                  "plugin_directory, plugins, routing, scripts, shutdown, spool, state_directory, users, voicemail)")));
 }
 
 TEST_F(DaemonConfigTest, MissingRequiredKeys) {
@@ -382,7 +382,7 @@ TEST(DaemonConfigSchema, DescribesEverySection) {
   std::vector<std::string> keys;
   for (const auto& field : schema.fields()) keys.push_back(field.key);
   EXPECT_THAT(keys, ElementsAre("node", "log", "admin", "plugin_directory", "plugins", "state_directory", "scripts",
-                                "spool", "routing", "users", "open_directory", "shutdown"));
+                                "spool", "voicemail", "routing", "users", "open_directory", "shutdown"));
 }
 
 }  // namespace

@@ -90,10 +90,10 @@ class PluginHostTest : public ::testing::Test {
     core_logger_ = std::make_unique<ComponentLogger>(*sink_, "core");
     engine_ = std::make_unique<CallEngineImpl>(loop_, registry_, *core_logger_, metrics_);
     location_ = std::make_unique<LocationRegistry>(loop_, workers_, *core_logger_, metrics_);
-    host_ =
-        std::make_unique<PluginHost>(CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, *location_,
-                                                  spool_, registry_, "test-node", "/nonexistent/recordings"},
-                                     std::vector<std::filesystem::path>{kPluginDir});
+    host_ = std::make_unique<PluginHost>(
+        CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, *location_, spool_, mailboxes_, registry_,
+                     "test-node", "/nonexistent/recordings"},
+        std::vector<std::filesystem::path>{kPluginDir});
   }
 
   ~PluginHostTest() override {
@@ -190,6 +190,10 @@ class PluginHostTest : public ::testing::Test {
   std::unique_ptr<CallEngineImpl> engine_;
   std::unique_ptr<LocationRegistry> location_;
   SpoolAccess spool_{loop_};  // never opened: plugins here do not store messages
+  // No mailbox has messages here.
+  struct NoMailboxes final : Mailboxes {
+    MailboxCounts counts(std::string_view) const override { return {}; }
+  } mailboxes_;
   std::unique_ptr<PluginHost> host_;
 
  private:

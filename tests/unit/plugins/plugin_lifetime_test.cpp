@@ -125,8 +125,8 @@ TEST_F(PluginHostTest, TaskQueuedByAPluginKeepsItsLibraryMapped) {
   // would crash, so this test uses an executor it can leak in that case.
   auto loop = std::make_unique<ManualExecutor>();
   {
-    PluginHost host(CoreServices{*loop, workers_, *sink_, metrics_, directory_, *engine_, *location_, spool_, registry_,
-                                 "test-node", "/nonexistent/recordings"},
+    PluginHost host(CoreServices{*loop, workers_, *sink_, metrics_, directory_, *engine_, *location_, spool_,
+                                 mailboxes_, registry_, "test-node", "/nonexistent/recordings"},
                     {kPluginDir});
     host.load(requests_for({"posts_work"}));
     host.start_all();
@@ -156,8 +156,8 @@ TEST_F(PluginHostTest, BareFileNameIsLoadedFromTheWorkingDirectory) {
   std::filesystem::current_path(kPluginDir);
   std::string error;
   {
-    PluginHost host(CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, *location_, spool_, registry_,
-                                 "test-node", "/nonexistent/recordings"},
+    PluginHost host(CoreServices{loop_, workers_, *sink_, metrics_, directory_, *engine_, *location_, spool_,
+                                 mailboxes_, registry_, "test-node", "/nonexistent/recordings"},
                     {});
     try {
       host.load(requests_for({"optional_user"}));

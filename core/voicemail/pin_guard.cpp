@@ -1,0 +1,68 @@
+#include "core/voicemail/pin_guard.hpp"
+
+#include <algorithm>
+#include <random>
+
+#include "core/text/sha256.hpp"
+
+namespace junction {
+
+namespace {
+
+// Compares without stopping at the first difference, so the time taken tells nothing.
+bool same(std::string_view a, std::string_view b) {
+  unsigned char difference = a.size() == b.size() ? 0 : 1;
+  const std::size_t n = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i) difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return difference == 0;
+}
+
+std::string new_salt() {
+  static thread_local std::mt19937_64 random{std::random_device{}()};
+  char text[33];
+  std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(random()),
+                static_cast<unsigned long long>(random()));
+  return text;
+}
+
+}  // namespace
+
+PinCheck check_pin(PinState& state, std::string_view configured, std::string_view entered,
+                   std::chrono::system_clock::time_point now, const PinPolicy& policy) {
+  if (now < state.locked_until)
+    return {PinVerdict::locked, std::chrono::ceil<std::chrono::seconds>(state.locked_until - now)};
+  const bool stored = !state.hash.empty();
+  if (!stored && configured.empty()) return {PinVerdict::no_pin, {}};
+  const bool right =
+      stored ? same(sha256_hex(state.salt + std::string(entered)), state.hash) : same(entered, configured);
+  if (right && !entered.empty()) {
+    state.failures = 0;
+    state.lockouts = 0;
+    return {PinVerdict::accepted, {}};
+  }
+  if (++state.failures < policy.failures_before_lockout) return {PinVerdict::wrong, {}};
+  state.failures = 0;
+  ++state.lockouts;
+  auto lockout = policy.lockout;
+  for (int i = 1; i < state.lockouts && lockout < policy.lockout_max; ++i) lockout *= 2;
+  lockout = std::min(lockout, policy.lockout_max);
+  state.locked_until = now + lockout;
+  return {PinVerdict::wrong, lockout};
+}
+
+void store_pin(PinState& state, std::string_view pin) {
+  state.salt = new_salt();
+  state.hash = sha256_hex(state.salt + std::string(pin));
+  state.failures = 0;
+  state.lockouts = 0;
+  state.locked_until = {};
+}
+
+std::string pin_problem(std::string_view pin) {
+  if (pin.size() < 4 || pin.size() > 12 ||
+      !std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return "a PIN is 4 to 12 digits";
+  return {};
+}
+
+}  // namespace junction

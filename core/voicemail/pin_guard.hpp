@@ -1,0 +1,50 @@
+// Mailbox PINs: checked in constant time, stored salted and hashed once a user changes theirs,
+// and throttled per mailbox. After `failures_before_lockout` wrong PINs in a row the mailbox
+// refuses every PIN (the right one too) for `lockout`, doubling with each lockout up to
+// `lockout_max`; the state is stored, so neither a new call nor a restart resets it.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace junction {
+
+struct PinPolicy {
+  int failures_before_lockout = 3;
+  std::chrono::seconds lockout{60};
+  std::chrono::seconds lockout_max{3600};
+};
+
+struct PinState {
+  std::string salt;  ///< hex; with `hash`, the PIN the user chose (empty: the configured PIN applies)
+  std::string hash;  ///< hex SHA-256 of salt + PIN
+  int failures = 0;  ///< wrong PINs since the last right one or lockout
+  int lockouts = 0;  ///< lockouts since the last right PIN
+  std::chrono::system_clock::time_point locked_until{};
+};
+
+enum class PinVerdict {
+  accepted,
+  wrong,   ///< `wait` > 0 when this failure locked the mailbox
+  locked,  ///< not even checked; `wait` is how long it stays locked
+  no_pin,  ///< the mailbox has no PIN: its menu is closed
+};
+
+struct PinCheck {
+  PinVerdict verdict = PinVerdict::wrong;
+  std::chrono::seconds wait{0};
+};
+
+/// Checks `entered` against the mailbox's PIN (the stored one, else `configured`) and updates
+/// `state`'s throttle.
+PinCheck check_pin(PinState& state, std::string_view configured, std::string_view entered,
+                   std::chrono::system_clock::time_point now, const PinPolicy& policy);
+
+/// Makes `pin` the mailbox's PIN, with a new salt; the throttle starts afresh.
+void store_pin(PinState& state, std::string_view pin);
+
+/// Why `pin` cannot be a PIN ("4 to 12 digits"), or empty.
+std::string pin_problem(std::string_view pin);
+
+}  // namespace junction
