@@ -5,7 +5,7 @@
 JUNCTION_BUILD_PACKAGES=(
   cmake ninja-build g++ ccache pkg-config
   libboost1.74-dev libboost-filesystem1.74-dev
-  libyaml-cpp-dev liblua5.4-dev libsqlite3-dev libsofia-sip-ua-dev libssl-dev libspandsp-dev libopus-dev
+  libyaml-cpp-dev liblua5.4-dev libsqlite3-dev libsofia-sip-ua-dev libssl-dev libspandsp-dev libopus-dev libopusenc-dev
   libsndfile1-dev libsamplerate0-dev libespeak-ng-dev libcurl4-openssl-dev
 )
 JUNCTION_TEST_PACKAGES=(libgtest-dev libgmock-dev python3 curl sip-tester openssl baresip-core python3-aiosmtpd)

@@ -1,6 +1,9 @@
 #include "mail_composer.hpp"
 
+#include <cctype>
+#include <charconv>
 #include <ctime>
+#include <optional>
 
 namespace junction::mail {
 
@@ -41,6 +44,27 @@ std::string crlf_lines(std::string_view text) {
   }
   if (!out.ends_with("\r\n")) out += "\r\n";
   return out;
+}
+
+std::string lowercase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// audio/wav and its aliases (parameters ignored), or a name ending in .wav.
+bool wav_part(const StoredPart& part) {
+  std::string type = lowercase(part.content_type.substr(0, part.content_type.find(';')));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+  return type == "audio/wav" || type == "audio/x-wav" || type == "audio/wave" || type == "audio/vnd.wave" ||
+         lowercase(part.name).ends_with(".wav");
+}
+
+// message.wav becomes message.opus; a name without .wav gets .opus added.
+std::string opus_name(std::string_view name) {
+  if (name.empty()) return "message.opus";
+  if (lowercase(name).ends_with(".wav")) name.remove_suffix(4);
+  return std::string(name) + ".opus";
 }
 
 std::string quoted_name(std::string_view name) {
@@ -135,6 +159,42 @@ std::vector<std::string> mail_addresses(const MessageRecord& message, const Dire
   return addresses;
 }
 
+std::vector<ConfigSchema::Field> audio_config_fields() {
+  using S = ConfigSchema;
+  return {
+      {"audio", S::one_of({"wav", "opus"})
+                    .with_default("wav")
+                    .with_doc("voice recordings attached as they are (wav) or as Opus in Ogg (opus: audio/ogg, "
+                              "message.opus, about an eighth of the size at 16000 bits/s)")},
+      {"opus_bitrate", S::integer(kMinOpusBitrate, kMaxOpusBitrate)
+                           .with_default(std::to_string(kDefaultOpusBitrate))
+                           .with_doc("bits/s of the Opus attachments (audio: opus)")},
+  };
+}
+
+void read_audio_config(const ConfigNode& config, MailSettings& settings) {
+  const std::string audio = config.get_string("audio", "wav");
+  if (audio == "wav") {
+    settings.audio = MailSettings::Audio::wav;
+  } else if (audio == "opus") {
+    settings.audio = MailSettings::Audio::opus;
+  } else {
+    const ConfigNode* node = config.find("audio");
+    throw ConfigError(node->mark(), node->path(), "expected one of wav, opus, got '" + audio + "'");
+  }
+  settings.opus_bitrate = kDefaultOpusBitrate;
+  if (const ConfigNode* node = config.find("opus_bitrate")) {
+    const std::string& text = node->text();
+    int bitrate = -1;
+    if (std::from_chars(text.data(), text.data() + text.size(), bitrate).ptr != text.data() + text.size()) bitrate = -1;
+    if (bitrate < kMinOpusBitrate || bitrate > kMaxOpusBitrate)
+      throw ConfigError(node->mark(), node->path(),
+                        "expected bits/s between " + std::to_string(kMinOpusBitrate) + " and " +
+                            std::to_string(kMaxOpusBitrate) + ", got '" + text + "'");
+    settings.opus_bitrate = bitrate;
+  }
+}
+
 std::string message_id(const MessageRecord& message, std::string_view domain) {
   return "<" + message.id + "@" + std::string(domain) + ">";
 }
@@ -158,11 +218,14 @@ std::string compose_mail(const MessageRecord& message, const std::vector<std::st
   mail += crlf_lines(fill_template(settings.body, message));
   for (std::size_t i = 0; i < message.parts.size() && i < parts.size(); ++i) {
     const StoredPart& part = message.parts[i];
-    const std::string name = quoted_name(part.name);
-    mail += "--" + boundary + "\r\nContent-Type: " + part.content_type + "; name=\"" + name +
-            "\"\r\nContent-Disposition: attachment; filename=\"" + name +
+    std::optional<std::string> opus;
+    if (settings.audio == MailSettings::Audio::opus && wav_part(part))
+      opus = wav_to_ogg_opus(parts[i], settings.opus_bitrate);  // nullopt: not a WAV, goes as it is
+    const std::string name = quoted_name(opus ? opus_name(part.name) : part.name);
+    mail += "--" + boundary + "\r\nContent-Type: " + (opus ? std::string("audio/ogg") : part.content_type) +
+            "; name=\"" + name + "\"\r\nContent-Disposition: attachment; filename=\"" + name +
             "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n";
-    mail += base64_lines(parts[i]);
+    mail += base64_lines(opus ? *opus : parts[i]);
   }
   mail += "--" + boundary + "--\r\n";
   return mail;

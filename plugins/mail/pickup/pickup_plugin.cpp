@@ -11,7 +11,7 @@ namespace {
 
 ConfigSchema pickup_config_schema() {
   using S = ConfigSchema;
-  return S::map({
+  std::vector<ConfigSchema::Field> fields{
       {"folder", S::string()
                      .with_default("../var/mail")
                      .with_doc("where the .eml files go; relative to the config file; created if missing")},
@@ -22,7 +22,9 @@ ConfigSchema pickup_config_schema() {
            .with_doc("template: {id} {kind} {sender} {date} and any message header by name, e.g. {Caller-Name}")},
       {"body", S::string().with_doc("template of the text part, as subject")},
       {"domain", S::string().with_default("junction.invalid").with_doc("the right-hand side of Message-IDs")},
-  });
+  };
+  for (auto& field : audio_config_fields()) fields.push_back(std::move(field));  // audio, opus_bitrate
+  return S::map(std::move(fields));
 }
 
 class PickupConnector final : public MessageConnector {
@@ -56,11 +58,13 @@ class PickupPlugin final : public Plugin {
     settings_.subject = config.get_string("subject", settings_.subject);
     if (const std::string body = config.get_string("body"); !body.empty()) settings_.body = body;
     settings_.domain = config.get_string("domain", settings_.domain);
+    read_audio_config(config, settings_);
   }
 
   void start(Host& host) override {
     host.registrar().add_message_connector(std::make_shared<PickupConnector>(folder_, settings_, host.directory()));
-    host.logger().info("mails go to " + folder_.string());
+    host.logger().info("mails go to " + folder_.string() +
+                       (settings_.audio == MailSettings::Audio::opus ? " (voice as Opus in Ogg)" : ""));
   }
 
   void stop() override {}

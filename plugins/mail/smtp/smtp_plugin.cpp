@@ -18,7 +18,7 @@ ConfigSchema smtp_config_schema() {
       {"username", S::string().with_doc("empty: no authentication")},
       {"password", S::string()},
   });
-  return S::map({
+  std::vector<ConfigSchema::Field> fields{
       {"servers", S::list(server).with_doc("tried in order; an unreachable one is passed over for failback_s")},
       {"envelope_from", S::string().with_default("voicemail@junction.invalid").with_doc("MAIL FROM")},
       {"from", S::string().with_default("Junction <voicemail@junction.invalid>").with_doc("the mails' From")},
@@ -27,7 +27,9 @@ ConfigSchema smtp_config_schema() {
       {"domain", S::string().with_default("junction.invalid").with_doc("the right-hand side of Message-IDs")},
       {"timeout_s", S::integer(1, 600).with_default("60").with_doc("per attempt and server")},
       {"failback_s", S::integer(1, 86400).with_default("60").with_doc("how long an unreachable server is passed over")},
-  });
+  };
+  for (auto& field : audio_config_fields()) fields.push_back(std::move(field));  // audio, opus_bitrate
+  return S::map(std::move(fields));
 }
 
 class SmtpConnector final : public MessageConnector {
@@ -68,6 +70,7 @@ class SmtpPlugin final : public Plugin {
     settings_.subject = config.get_string("subject", settings_.subject);
     if (const std::string body = config.get_string("body"); !body.empty()) settings_.body = body;
     settings_.domain = config.get_string("domain", settings_.domain);
+    read_audio_config(config, settings_);
     timeout_ = std::chrono::seconds(config.get_int("timeout_s", 60));
     failback_ = std::chrono::seconds(config.get_int("failback_s", 60));
   }
@@ -78,7 +81,8 @@ class SmtpPlugin final : public Plugin {
     host.registrar().add_message_connector(std::make_shared<SmtpConnector>(sender, settings_, host.directory()));
     host.logger().info(
         "mail goes to " + servers_.front().url +
-        (servers_.size() > 1 ? " (and " + std::to_string(servers_.size() - 1) + " more)" : std::string()));
+        (servers_.size() > 1 ? " (and " + std::to_string(servers_.size() - 1) + " more)" : std::string()) +
+        (settings_.audio == MailSettings::Audio::opus ? ", voice as Opus in Ogg" : ""));
   }
 
   void stop() override {}

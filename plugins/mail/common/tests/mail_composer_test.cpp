@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ogg_opus_test_support.hpp"
+
 namespace junction::mail {
 namespace {
 
@@ -74,6 +76,124 @@ TEST(MailComposer, Base64LinesAreAtMost76Characters) {
   }
   EXPECT_EQ(base64_lines(""), "");
   EXPECT_EQ(base64_lines("ab"), "YWI=\r\n");
+}
+
+// The bytes of the attachment named `name` (base64 decoded), empty when there is none.
+std::string attachment(const std::string& mail, const std::string& name) {
+  const auto header = mail.find("filename=\"" + name + "\"");
+  if (header == std::string::npos) return {};
+  const auto start = mail.find("\r\n\r\n", header) + 4;
+  const auto end = mail.find("--", start);
+  std::string out;
+  unsigned value = 0;
+  int count = 0;
+  const std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (std::size_t i = start; i < end; ++i) {
+    const auto at = alphabet.find(mail[i]);
+    if (at == std::string_view::npos) continue;                  // CRLF, padding
+    value = (value << 6 | static_cast<unsigned>(at)) & 0xffffu;  // never more than 14 bits pending
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out += static_cast<char>((value >> count) & 0xff);
+    }
+  }
+  return out;
+}
+
+TEST(MailComposer, WithAudioOpusAWavRecordingIsAttachedAsOggOpus) {
+  MailSettings settings;
+  settings.audio = MailSettings::Audio::opus;
+  const std::string wav = test::tone_wav(8000, 1, 8000, 440);
+  const std::string mail = compose_mail(voicemail(), {wav}, {"alice@example.com"}, settings);
+  EXPECT_NE(mail.find("Content-Type: audio/ogg; name=\"message.opus\"\r\n"), std::string::npos) << mail.substr(0, 900);
+  EXPECT_NE(mail.find("Content-Disposition: attachment; filename=\"message.opus\"\r\n"), std::string::npos);
+  EXPECT_EQ(mail.find("message.wav"), std::string::npos);
+  EXPECT_EQ(mail.find("audio/wav"), std::string::npos);
+  const std::string ogg = attachment(mail, "message.opus");
+  EXPECT_EQ(std::optional<std::string>(ogg), wav_to_ogg_opus(wav, kDefaultOpusBitrate));
+  const test::OggFile parsed = test::parse_ogg(ogg);
+  ASSERT_TRUE(parsed.valid) << parsed.problem;
+  EXPECT_EQ(parsed.last_granule - parsed.pre_skip, 48000);
+  EXPECT_LT(mail.size() * 3, wav.size()) << "the mail is much smaller than the recording";
+}
+
+TEST(MailComposer, OpusTakesWavByTypeOrNameAndLeavesOtherPartsAlone) {
+  MailSettings settings;
+  settings.audio = MailSettings::Audio::opus;
+  settings.opus_bitrate = 24000;
+  MessageRecord m = voicemail();
+  m.parts = {{"greeting.WAV", "application/octet-stream", 0, ""},
+             {"recording", "audio/x-wav; codecs=1", 0, ""},
+             {"fax.tif", "image/tiff", 0, ""}};
+  const std::string wav = test::tone_wav(8000, 1, 4000, 440);
+  const std::string mail = compose_mail(m, {wav, wav, std::string("II*\0tiff", 8)}, {"alice@example.com"}, settings);
+  EXPECT_NE(mail.find("Content-Type: audio/ogg; name=\"greeting.opus\""), std::string::npos);
+  EXPECT_NE(mail.find("Content-Type: audio/ogg; name=\"recording.opus\""), std::string::npos);
+  EXPECT_NE(mail.find("Content-Type: image/tiff; name=\"fax.tif\""), std::string::npos);
+  EXPECT_EQ(attachment(mail, "fax.tif"), std::string("II*\0tiff", 8));
+  EXPECT_EQ(std::optional<std::string>(attachment(mail, "recording.opus")), wav_to_ogg_opus(wav, 24000))
+      << "at the configured bitrate";
+}
+
+TEST(MailComposer, APartThatIsNoValidWavIsAttachedAsItIs) {
+  MailSettings settings;
+  settings.audio = MailSettings::Audio::opus;
+  const std::string mail = compose_mail(voicemail(), {"RIFF!"}, {"alice@example.com"}, settings);
+  EXPECT_NE(mail.find("Content-Type: audio/wav; name=\"message.wav\""), std::string::npos);
+  EXPECT_NE(mail.find("\r\n\r\nUklGRiE=\r\n"), std::string::npos) << "RIFF! in base64, unchanged";
+  EXPECT_EQ(mail.find("opus"), std::string::npos);
+}
+
+TEST(MailComposer, WavIsTheDefault) {
+  const std::string wav = test::tone_wav(8000, 1, 800, 440);
+  const std::string mail = compose_mail(voicemail(), {wav}, {"alice@example.com"}, MailSettings{});
+  EXPECT_NE(mail.find("Content-Type: audio/wav; name=\"message.wav\""), std::string::npos);
+  EXPECT_EQ(attachment(mail, "message.wav"), wav);
+}
+
+ConfigNode block(std::vector<std::pair<std::string, std::string>> entries) {
+  ConfigNode node = ConfigNode::map({"junction.yaml", 7, 5}, "plugins[0].config");
+  int line = 8;
+  for (auto& [key, value] : entries)
+    node.add_entry(key, ConfigNode::scalar(value, {"junction.yaml", line++, 15}, "plugins[0].config." + key));
+  return node;
+}
+
+TEST(MailComposer, BothConnectorsReadAudioAndOpusBitrate) {
+  MailSettings settings;
+  read_audio_config(block({}), settings);
+  EXPECT_EQ(settings.audio, MailSettings::Audio::wav);
+  EXPECT_EQ(settings.opus_bitrate, 16000);
+  read_audio_config(block({{"audio", "opus"}, {"opus_bitrate", "24000"}}), settings);
+  EXPECT_EQ(settings.audio, MailSettings::Audio::opus);
+  EXPECT_EQ(settings.opus_bitrate, 24000);
+
+  auto problem = [](std::vector<std::pair<std::string, std::string>> entries) {
+    MailSettings ignored;
+    try {
+      read_audio_config(block(std::move(entries)), ignored);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(problem({{"audio", "mp3"}}),
+            "junction.yaml:8:15: plugins[0].config.audio: expected one of wav, opus, got 'mp3'");
+  EXPECT_EQ(problem({{"audio", "opus"}, {"opus_bitrate", "500"}}),
+            "junction.yaml:9:15: plugins[0].config.opus_bitrate: expected bits/s between 6000 and 128000, got '500'");
+  EXPECT_NE(problem({{"opus_bitrate", "16k"}}), "no error");
+
+  // The schema both connectors add to their blocks says the same.
+  const auto fields = audio_config_fields();
+  ASSERT_EQ(fields.size(), 2u);
+  EXPECT_EQ(fields[0].key, "audio");
+  EXPECT_EQ(fields[0].schema.choices(), (std::vector<std::string>{"wav", "opus"}));
+  EXPECT_EQ(fields[0].schema.default_value(), "wav");
+  EXPECT_EQ(fields[1].key, "opus_bitrate");
+  EXPECT_EQ(fields[1].schema.min(), 6000);
+  EXPECT_EQ(fields[1].schema.max(), 128000);
+  EXPECT_EQ(fields[1].schema.default_value(), "16000");
 }
 
 TEST(MailComposer, HeaderTextCannotInjectLines) {
