@@ -8,7 +8,8 @@ void register_directory_verbs(ServiceRegistry& registry, const Directory& direct
   lookup.params = {{"extension", ParamType::string, false, "the user's extension"}};
   lookup.returns =
       "a table with `extension`, `name`, `email`, `language` (empty strings when not set) and "
-      "`voicemail` (true when the user has an email to receive messages), or `nil` when there is no such user";
+      "`voicemail` (true when the user has a mailbox to leave messages in: an email to receive them or a "
+      "`voicemail_pin` to hear them), or `nil` when there is no such user";
   lookup.doc = "The user with this extension, as the configuration lists it (no passwords or PINs).";
   lookup.handler = [&directory](VerbCall& call) {
     const User* user = directory.find(*call.args[0].string());
@@ -18,7 +19,7 @@ void register_directory_verbs(ServiceRegistry& registry, const Directory& direct
                     {"name", user->display_name},
                     {"email", user->email},
                     {"language", user->language},
-                    {"voicemail", !user->email.empty()}};
+                    {"voicemail", !user->email.empty() || !user->voicemail_pin.empty()}};
     call.completion->resolve({ScriptValue(std::move(entry))});
   };
   registry.add_verb("core", std::move(lookup));

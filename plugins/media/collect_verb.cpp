@@ -124,11 +124,15 @@ VerbSpec collect_verb(std::weak_ptr<MediaState> weak) {
     call.completion->on_cancel([collection] { collection->stop([] {}); });
     ++media->sink_owner;
     media->digit_sink = [collection](char k) { collection->key(k); };
-    // Keys pressed before collect() began count first (type-ahead).
+    // Keys pressed before collect() began count first (type-ahead); those after the ones this
+    // collection takes stay for the next (a caller who knows the menu types ahead through it).
     const std::string early = std::exchange(media->typed_ahead, {});
-    for (char k : early) {
-      collection->key(k);
-      if (collection->done->done()) return;
+    for (std::size_t i = 0; i < early.size(); ++i) {
+      collection->key(early[i]);
+      if (collection->done->done()) {
+        media->typed_ahead = early.substr(i + 1) + media->typed_ahead;
+        return;
+      }
     }
     if (prompt.empty() || !collection->digits.empty())
       return collection->wait(collection->digits.empty() ? collection->first_timeout : collection->inter_timeout);

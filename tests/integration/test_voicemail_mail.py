@@ -14,8 +14,7 @@ import unittest
 
 import junction_harness as h
 import sipp_peers
-from rtp_tools import RtpListener
-from voicemail_helpers import ALICE, leave_a_message, recording_bytes, voicemail_config, write_voicemail_flow
+from voicemail_helpers import ALICE, call_shipped_voicemail, leave_a_message, recording_bytes, voicemail_config, write_voicemail_flow
 
 
 @unittest.skipUnless(sipp_peers.available(), "sipp (Debian sip-tester) is not installed")
@@ -103,18 +102,9 @@ class DefaultVoicemailFlowTest(unittest.TestCase):
         sandbox = h.Sandbox(self)
         sandbox.write_config(voicemail_config(sandbox))
         daemon = h.start_daemon(self, sandbox.config_path)
-        rtp = RtpListener(self)
-        # The caller listens to the greeting, then talks (SIPp's pcap) and falls silent: the
-        # recording ends on the silence, the message is saved, the flow says so and hangs up.
-        caller = sipp_peers.scenario_with(sandbox, "call_talks.xml", {
-            '<nop><action><exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap"/></action></nop>':
-                '<pause milliseconds="12000"/>\n  '
-                '<nop><action><exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap"/></action></nop>',
-            '<recv request="BYE" timeout="15000"/>': '<recv request="BYE" timeout="60000"/>'})
-        ok, err = sipp_peers.run(sandbox, sandbox.sip_port, caller, keys={**ALICE, "rtp_port": rtp.port},
-                                 service="1002", timeout=90)
-        self.assertTrue(ok, f"{err}\n{daemon.log()}")
-        _, line = daemon.wait_for(r"voicemail \S+ saved for 1002")
+        rtp = call_shipped_voicemail(self, sandbox, daemon, "1002")
+        daemon.wait_for(r"voicemail \S+ left in mailbox 1002")
+        _, line = daemon.wait_for(r"voicemail \S+ spooled for bob@example.com")
         message_id = line.split("voicemail ")[1].split(" ")[0]
         daemon.wait_for(r"message=" + message_id + r" .*delivered via pickup")
         with open(os.path.join(sandbox.mail_dir, f"{message_id}.eml"), "rb") as f:

@@ -43,6 +43,22 @@ def leave_a_message(test, sandbox, daemon, start=0):
     return line.split("saved ")[1].split(" ")[0]
 
 
+def call_shipped_voicemail(test, sandbox, daemon, to, timeout=90):
+    """A caller (1001) calls `to`, who has no phone registered: the shipped flow greets, the caller
+    talks (SIPp's A-law pcap after the greeting) and falls silent, the recording ends on the
+    silence, the message is saved and the flow hangs up. Returns the RtpListener that heard it."""
+    rtp = RtpListener(test)
+    caller = sipp_peers.scenario_with(sandbox, "call_talks.xml", {
+        '<nop><action><exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap"/></action></nop>':
+            '<pause milliseconds="12000"/>\n  '
+            '<nop><action><exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap"/></action></nop>',
+        '<recv request="BYE" timeout="15000"/>': '<recv request="BYE" timeout="60000"/>'})
+    ok, err = sipp_peers.run(sandbox, sandbox.sip_port, caller, keys={**ALICE, "rtp_port": rtp.port},
+                             service=to, timeout=timeout)
+    test.assertTrue(ok, f"{err}\n{daemon.log()}")
+    return rtp
+
+
 def recording_bytes(recording):
     with open(recording, "rb") as f:
         return f.read()
