@@ -97,6 +97,7 @@ DaemonConfig to_daemon_config(const ConfigNode& root, const fs::path& base, cons
     const std::string directory = voicemail->get_string("directory");
     if (!directory.empty()) config.voicemail.directory = config::resolve_config_path(base, directory);
     config.voicemail.max_messages = static_cast<int>(voicemail->get_int("max_messages", 100));
+    config.voicemail.reserve_bytes = static_cast<std::uint64_t>(voicemail->get_int("reserve_mb", 64)) << 20;
     config.voicemail.pin_failures = static_cast<int>(voicemail->get_int("pin_failures", 3));
     config.voicemail.lockout = std::chrono::seconds(voicemail->get_int("lockout_s", 60));
     config.voicemail.lockout_max = std::chrono::seconds(voicemail->get_int("lockout_max_s", 3600));

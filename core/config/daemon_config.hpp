@@ -52,6 +52,7 @@ struct SpoolConfig {
 struct VoicemailConfig {
   std::filesystem::path directory;  ///< absolute
   int max_messages = 100;
+  std::uint64_t reserve_bytes = 64ull << 20;
   int pin_failures = 3;
   std::chrono::seconds lockout{60};
   std::chrono::seconds lockout_max{3600};

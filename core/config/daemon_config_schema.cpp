@@ -73,6 +73,10 @@ ConfigSchema daemon_config_schema() {
                   {"max_messages", S::integer(1, 100'000)
                                        .with_default("100")
                                        .with_doc("messages a mailbox keeps; more are refused (\"mailbox full\")")},
+                  {"reserve_mb", S::integer(0, 1'000'000)
+                                     .with_default("64")
+                                     .with_doc("free disk space kept: a message or greeting that would use it is "
+                                               "refused (\"mailbox storage full\")")},
                   {"pin_failures",
                    S::integer(1, 100).with_default("3").with_doc("wrong PINs in a row that lock a mailbox's menu")},
                   {"lockout_s", S::integer(1, 86400).with_default("60").with_doc(

@@ -110,6 +110,7 @@ void DaemonParts::open_voicemail() {
   MailboxStore::Options options;
   options.directory = config.voicemail.directory;
   options.max_messages = config.voicemail.max_messages;
+  options.reserve_bytes = config.voicemail.reserve_bytes;
   PinPolicy policy;
   policy.failures_before_lockout = config.voicemail.pin_failures;
   policy.lockout = config.voicemail.lockout;

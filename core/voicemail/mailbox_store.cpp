@@ -105,6 +105,17 @@ std::string MailboxStore::new_id() {
   return std::string(stamp) + "-" + random;
 }
 
+void MailboxStore::check_space(const std::filesystem::path& file) {
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::file_size(file, ec);
+  if (ec) throw MailboxError(file.string() + ": " + ec.message());
+  std::uint64_t available = std::filesystem::space(options_.directory, ec).available;
+  if (ec) available = 0;
+  if (size + options_.reserve_bytes > available)
+    throw MailboxError("mailbox storage full: " + std::to_string(available) + " bytes free, " +
+                       std::to_string(options_.reserve_bytes) + " kept in reserve");
+}
+
 std::string MailboxStore::deposit(const std::string& box, const std::filesystem::path& recording,
                                   const VoicemailInfo& info) {
   std::lock_guard lock(mutex_);
@@ -114,6 +125,7 @@ std::string MailboxStore::deposit(const std::string& box, const std::filesystem:
   count.step();
   if (count.integer(0) >= options_.max_messages)
     throw MailboxError("mailbox full (" + std::to_string(options_.max_messages) + " messages)");
+  check_space(recording);
   const std::string id = new_id();
   copy_durably(recording, directory / message_file(id));
   db_.prepare("INSERT INTO messages (" + std::string(kColumns) + ", box) VALUES (?, ?, ?, ?, ?, 'new', ?)")
@@ -216,6 +228,7 @@ void MailboxStore::set_greeting(const std::string& box, const std::string& kind,
                                 const std::filesystem::path& recording) {
   if (!is_greeting_kind(kind)) throw MailboxError("no greeting '" + kind + "' (unavailable, busy, name)");
   std::lock_guard lock(mutex_);
+  check_space(recording);
   copy_durably(recording, box_directory(box) / ("greeting-" + kind + ".wav"));
 }
 

@@ -54,6 +54,8 @@ class MailboxStore {
   struct Options {
     std::filesystem::path directory;
     int max_messages = 100;  ///< per mailbox; more are refused with "mailbox full"
+    /// Free disk kept: a recording that would eat into it is refused ("mailbox storage full").
+    std::uint64_t reserve_bytes = 64ull << 20;
   };
   struct Recovery {
     int partial_removed = 0;  ///< copies a crash interrupted
@@ -93,6 +95,8 @@ class MailboxStore {
  private:
   std::filesystem::path box_directory(const std::string& box);
   std::string new_id();
+  /// Throws MailboxError when copying `file` would eat into the disk reserve.
+  void check_space(const std::filesystem::path& file);
   std::optional<VoicemailEntry> find(const std::string& box, const std::string& id);
   void recover();
   PinState read_pin_state(const std::string& box);

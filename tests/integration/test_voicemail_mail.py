@@ -116,6 +116,31 @@ class DefaultVoicemailFlowTest(unittest.TestCase):
         self.assertGreater(len(wav), 8000 * 2 * 3, "seconds of the caller's voice")
         self.assertGreater(len(rtp.packets), 100, "the caller heard the greeting and the confirmation")
 
+    @unittest.skipUnless(sipp_peers.available(), "sipp (Debian sip-tester) is not installed")
+    def test_a_full_disk_refuses_new_messages_clearly_and_keeps_the_old_ones(self):
+        sandbox = h.Sandbox(self)
+        text = voicemail_config(sandbox)
+        sandbox.write_config(text)
+        daemon = h.start_daemon(self, sandbox.config_path)
+        call_shipped_voicemail(self, sandbox, daemon, "1002")
+        _, line = daemon.wait_for(r"voicemail \S+ left in mailbox 1002")
+        kept = line.split("voicemail ")[1].split(" ")[0]
+        _, line = daemon.wait_for(r"voicemail \S+ spooled for bob@example.com")
+        mailed = line.split("voicemail ")[1].split(" ")[0]
+        daemon.wait_for(r"message=" + mailed + r" .*delivered via pickup")
+        daemon.stop()
+
+        # Restarted where the disk has less free than the reserve both stores keep (1 TB).
+        sandbox.write_config(text + "spool:\n  reserve_mb: 1000000\nvoicemail:\n  reserve_mb: 1000000\n")
+        daemon = h.start_daemon(self, sandbox.config_path)
+        call_shipped_voicemail(self, sandbox, daemon, "1002")
+        daemon.wait_for(r"voicemail for 1002 not left in the mailbox: mailbox storage full: \d+ bytes free")
+        daemon.wait_for(r"voicemail for 1002 not spooled: spool full: \d+ bytes free")
+        boxes = glob.glob(os.path.join(sandbox.dir, "var", "voicemail", "1002", "msg-*.wav"))
+        self.assertEqual([os.path.basename(p) for p in boxes], [f"msg-{kept}.wav"])
+        self.assertTrue(os.path.exists(os.path.join(sandbox.mail_dir, f"{mailed}.eml")))
+        self.assertEqual(len(glob.glob(os.path.join(sandbox.mail_dir, "*.eml"))), 1)
+
 
 def http_post(port, path):
     connection = http.client.HTTPConnection(h.HOST, port, timeout=10)

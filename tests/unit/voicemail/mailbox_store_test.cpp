@@ -27,6 +27,7 @@ struct MailboxStoreTest : ::testing::Test {
     MailboxStore::Options options;
     options.directory = dir.path() / "voicemail";
     options.max_messages = max_messages;
+    options.reserve_bytes = 0;
     return std::make_unique<MailboxStore>(options);
   }
 };
@@ -90,6 +91,23 @@ TEST_F(MailboxStoreTest, AFullMailboxRefusesAndKeepsWhatItHas) {
   }
   EXPECT_EQ(store->list("1001").size(), 3u);
   EXPECT_NO_THROW(store->deposit("1002", recording, {}));  // per mailbox
+}
+
+TEST_F(MailboxStoreTest, ALowDiskRefusesNewRecordingsAndKeepsTheOldOnes) {
+  const std::string kept = store->deposit("1001", recording, {});
+  MailboxStore::Options options;
+  options.directory = dir.path() / "voicemail";
+  options.reserve_bytes = std::uint64_t{1} << 62;  // more than any disk has free
+  store = std::make_unique<MailboxStore>(options);
+  try {
+    store->deposit("1001", recording, {});
+    FAIL() << "a message was taken with no disk to spare";
+  } catch (const MailboxError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("mailbox storage full"));
+  }
+  EXPECT_THROW(store->set_greeting("1001", "busy", recording), MailboxError);
+  ASSERT_EQ(store->list("1001").size(), 1u);
+  EXPECT_EQ(store->list("1001")[0].id, kept);
 }
 
 TEST_F(MailboxStoreTest, GreetingsAreRecordedReplacedAndRemoved) {
