@@ -88,6 +88,7 @@ DaemonConfig to_daemon_config(const ConfigNode& root, const fs::path& base, cons
     config.spool.retry_max = std::chrono::seconds(spool->get_int("retry_max_s", 3600));
     config.spool.max_attempts = static_cast<int>(spool->get_int("max_attempts", 30));
     config.spool.parallel = static_cast<std::size_t>(spool->get_int("parallel", 4));
+    config.spool.keep_delivered = std::chrono::hours(24 * spool->get_int("keep_delivered_days", 30));
   } else {
     config.spool.directory = config.state_directory / "spool";
   }

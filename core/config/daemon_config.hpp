@@ -47,6 +47,7 @@ struct SpoolConfig {
   std::chrono::seconds retry_max{3600};
   int max_attempts = 30;
   std::size_t parallel = 4;
+  std::chrono::hours keep_delivered{24 * 30};
 };
 
 struct VoicemailConfig {

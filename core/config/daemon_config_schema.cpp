@@ -65,6 +65,9 @@ ConfigSchema daemon_config_schema() {
                {"max_attempts", S::integer(1, 10000).with_default("30").with_doc(
                                     "then the message is dead (an operator may retry it)")},
                {"parallel", S::integer(1, 256).with_default("4").with_doc("deliveries at once")},
+               {"keep_delivered_days",
+                S::integer(1, 3650).with_default("30").with_doc(
+                    "how long a delivered message's record and history stay (its files go at once)")},
            })
            .with_doc("the durable message spool (voice and fax messages, e-mail to send)")},
       {"voicemail",

@@ -71,6 +71,7 @@ DaemonParts::DaemonParts(const DaemonOptions& options)
 
 DaemonParts::~DaemonParts() {
   loop.cancel(trim_timer_);
+  loop.cancel(purge_timer_);
   engine.set_flow_host(nullptr);
   scripts.reset();
   location->stop();
@@ -162,8 +163,26 @@ void DaemonParts::trim_memory_every(std::chrono::seconds period) {
   });
 }
 
+void DaemonParts::purge_spool_every(std::chrono::seconds period) {
+  purge_timer_ = loop.call_after(period, [this, period] {
+    if (spool) {
+      const auto before = std::chrono::system_clock::now() - config.spool.keep_delivered;
+      spool->run([this, before](MessageStore& store) {
+        try {
+          if (const std::size_t purged = store.purge_delivered(before); purged > 0)
+            spool_log.info("forgot " + std::to_string(purged) + " delivered messages past spool.keep_delivered_days");
+        } catch (const std::exception& e) {
+          spool_log.warn(std::string("purging delivered messages failed: ") + e.what());
+        }
+      });
+    }
+    purge_spool_every(period);
+  });
+}
+
 void DaemonParts::start() {
   trim_memory_every(std::chrono::seconds(60));
+  purge_spool_every(std::chrono::hours(1));
   plugins->start_all();
   scripts = std::make_unique<ScriptRuntime>(loop, engine, registry, script_log, metrics, script_settings(config));
   scripts->load();

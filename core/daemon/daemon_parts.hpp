@@ -38,6 +38,8 @@ struct DaemonParts {
   void open_voicemail();
   /// Gives memory malloc keeps but nothing uses back to the system, every `period`.
   void trim_memory_every(std::chrono::seconds period);
+  /// Forgets delivered messages older than `spool.keep_delivered_days`, every `period`.
+  void purge_spool_every(std::chrono::seconds period);
 
   const DaemonConfig& config;
   asio::io_context io;
@@ -64,6 +66,7 @@ struct DaemonParts {
 
  private:
   TimerId trim_timer_ = 0;
+  TimerId purge_timer_ = 0;
 };
 
 }  // namespace junction

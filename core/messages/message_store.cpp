@@ -256,6 +256,27 @@ std::vector<MessageEvent> MessageStore::history(const std::string& id) {
   return events;
 }
 
+std::size_t MessageStore::purge_delivered(std::chrono::system_clock::time_point before, std::size_t limit) {
+  std::vector<std::string> ids;
+  auto old = db_.prepare(
+      "SELECT m.id FROM messages m JOIN history h ON h.message_id = m.id WHERE m.state = 'delivered'"
+      " GROUP BY m.id HAVING MAX(h.at_ms) < ? LIMIT ?");
+  old.bind(1, to_millis(before)).bind(2, static_cast<std::int64_t>(limit));
+  while (old.step()) ids.push_back(old.text(0));
+  if (ids.empty()) return 0;
+  db_.transaction([&] {
+    auto parts = db_.prepare("DELETE FROM parts WHERE message_id = ?");
+    auto history = db_.prepare("DELETE FROM history WHERE message_id = ?");
+    auto message = db_.prepare("DELETE FROM messages WHERE id = ?");
+    for (const auto& id : ids) {
+      parts.bind(1, id).run();
+      history.bind(1, id).run();
+      message.bind(1, id).run();
+    }
+  });
+  return ids.size();
+}
+
 bool MessageStore::set_state(const std::string& id, MessageState state, const std::string& detail,
                              std::chrono::system_clock::time_point next_attempt, bool attempted) {
   return apply({{id, state, detail, next_attempt, attempted}}) == 1;

@@ -67,6 +67,11 @@ class MessageStore {
   /// set_state for many messages in one transaction (one fsync). Returns how many existed.
   std::size_t apply(const std::vector<StateChange>& changes);
 
+  /// Forgets delivered messages (record, parts, history) whose last change is before `before`,
+  /// at most `limit` of them; returns how many. Other states are never purged: dead and
+  /// quarantined messages wait for an operator.
+  std::size_t purge_delivered(std::chrono::system_clock::time_point before, std::size_t limit = 1000);
+
   std::string read_part(const MessageRecord& message, const StoredPart& part) const {
     return read_stored_part(options_.directory, message, part);
   }

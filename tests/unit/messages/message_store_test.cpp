@@ -151,5 +151,21 @@ TEST(MessageStore, StatesMoveWithHistoryAndDeliveredMessagesLoseTheirFiles) {
   EXPECT_EQ(store.list(MessageState::delivered, 10).size(), 1u);
 }
 
+TEST(MessageStore, OnlyDeliveredMessagesPastTheirKeepingArePurged) {
+  TempDirectory dir;
+  MessageStore store(options(dir.path()));
+  const auto ids = store.store({voicemail(), voicemail(), voicemail()});
+  ASSERT_TRUE(store.set_state(ids[0].id, MessageState::delivered, "250 ok", {}, true));
+  ASSERT_TRUE(store.set_state(ids[1].id, MessageState::dead, "550 no such user", {}, true));
+  const auto now = std::chrono::system_clock::now();
+  EXPECT_EQ(store.purge_delivered(now - std::chrono::hours(1)), 0u) << "delivered just now: kept";
+  EXPECT_EQ(store.purge_delivered(now + std::chrono::seconds(1)), 1u);
+  EXPECT_FALSE(store.find(ids[0].id));
+  EXPECT_TRUE(store.history(ids[0].id).empty());
+  EXPECT_EQ(store.find(ids[1].id)->state, MessageState::dead);  // waits for an operator
+  EXPECT_EQ(store.find(ids[2].id)->state, MessageState::queued);
+  EXPECT_EQ(store.purge_delivered(now + std::chrono::seconds(1)), 0u);
+}
+
 }  // namespace
 }  // namespace junction
