@@ -78,6 +78,7 @@ DaemonParts::~DaemonParts() {
   // Deliveries stop first (their connectors belong to plugins), then the spool finishes what
   // it was writing.
   delivery.reset();
+  if (delivery_workers) delivery_workers->shutdown();  // a delivery in flight ends first
   spool_access.attach(nullptr);
   spool.reset();
   // Work still queued holds references on plugin libraries (LibraryBoundExecutor); finish
@@ -102,8 +103,9 @@ void DaemonParts::open_spool() {
   settings.retry_max = config.spool.retry_max;
   settings.max_attempts = config.spool.max_attempts;
   settings.parallel = config.spool.parallel;
-  delivery = std::make_unique<DeliveryScheduler>(*spool, config.spool.directory, registry, loop, workers, spool_log,
-                                                 metrics, settings);
+  delivery_workers = std::make_unique<ThreadWorkerPool>(static_cast<unsigned>(config.spool.parallel));
+  delivery = std::make_unique<DeliveryScheduler>(*spool, config.spool.directory, registry, loop, *delivery_workers,
+                                                 spool_log, metrics, settings);
   spool_access.attach(spool.get(), [this] { delivery->kick(); });
 }
 

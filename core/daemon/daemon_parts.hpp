@@ -56,8 +56,11 @@ struct DaemonParts {
   ServiceRegistry registry;
   CallEngineImpl engine{loop, registry, call_log, metrics};
   std::unique_ptr<LocationRegistry> location;
-  SpoolAccess spool_access{loop};                       // the spool as plugins reach it
-  std::unique_ptr<MessageSpoolService> spool;           // from open_state()
+  SpoolAccess spool_access{loop};              // the spool as plugins reach it
+  std::unique_ptr<MessageSpoolService> spool;  // from open_state()
+  // Deliveries block (an SMTP server may take its time): threads of their own, `spool.parallel`
+  // of them, so that a slow server never holds the workers mailboxes and plugins need.
+  std::unique_ptr<ThreadWorkerPool> delivery_workers;   // from open_state()
   std::unique_ptr<DeliveryScheduler> delivery;          // from open_state(), started by start()
   VoicemailService voicemail{loop, workers, registry};  // its store opened by open_state()
   std::shared_ptr<LoopbackDriver> loopback;

@@ -1,5 +1,6 @@
 #include "core/script/message_verbs.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -130,6 +131,37 @@ void register_message_verbs(ServiceRegistry& registry, SpoolAccess& spool, CallE
     });
   };
   registry.add_verb("core", std::move(save));
+
+  VerbSpec remove;
+  remove.name = "recordings.remove";
+  remove.params = {{"file", ParamType::string, false, "a recording's name in the recordings directory"}};
+  remove.returns = "true once it is gone (or was never there), or `nil, reason`";
+  remove.doc =
+      "Removes a recording the flow no longer needs (once save_message and voicemail.deposit have their own "
+      "copies), so that the recordings directory does not grow. Waits for a recording still being written. "
+      "Only files in the recordings directory can be removed.";
+  remove.handler = [&spool, &engine, &workers, recordings](VerbCall& call) {
+    const std::filesystem::path name(*call.args[0].string());
+    const auto path = (recordings / name).lexically_normal();
+    const auto [end, rest] = std::mismatch(recordings.begin(), recordings.end(), path.begin(), path.end());
+    if (name.empty() || name.is_absolute() || end != recordings.end() || rest == path.end())
+      throw VerbArgumentError("'" + name.string() + "' is not a name in the recordings directory");
+    spool.when_written(path.string(), [&engine, &workers, path, done = call.completion] {
+      auto problem = std::make_shared<std::string>();
+      workers.run(
+          [path, problem] {
+            std::error_code ec;
+            std::filesystem::remove(path, ec);
+            if (ec) *problem = path.string() + ": " + ec.message();
+          },
+          engine.loop(),
+          [done, problem] {
+            if (!problem->empty()) return done->reject(*problem);
+            done->resolve({true});
+          });
+    });
+  };
+  registry.add_verb("core", std::move(remove));
 }
 
 }  // namespace junction

@@ -86,8 +86,10 @@ function M.leave_message(call, user, reason)
       log("voicemail for " .. user.extension .. " not spooled: " .. problem, "error")
     end
   end
-  -- Said only now: the mailbox or the spool has it on disk.
+  -- Said only now: the mailbox or the spool has it on disk. Both keep copies of their own; the
+  -- recording stays only when neither took it (for an operator to find).
   if stored then
+    recordings.remove(file)
     say("Your message has been saved. Goodbye.", options)
   elseif why and why:find("mailbox full", 1, true) then
     say("Sorry, the mailbox is full. Your message could not be saved.", options)
@@ -159,6 +161,7 @@ local function record_greeting(box, options)
     return
   end
   local ok, why = voicemail.set_greeting(box, kind, file)
+  recordings.remove(file)
   if ok then
     say("Your greeting has been saved.", options)
   else

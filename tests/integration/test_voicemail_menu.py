@@ -72,6 +72,9 @@ class VoicemailMenuTest(unittest.TestCase):
         self.assertTrue(ok, f"{err}\n{self.daemon.log()}")
         return rtp
 
+    def recordings(self):
+        return glob.glob(os.path.join(self.sandbox.dir, "var", "recordings", "*"))
+
     def stored_pin(self, box):
         db = sqlite3.connect(os.path.join(self.mailboxes, "mailboxes.db"))
         try:
@@ -86,6 +89,7 @@ class VoicemailMenuTest(unittest.TestCase):
         message_file = os.path.join(self.mailboxes, "1002", f"msg-{message_id}.wav")
         with open(message_file, "rb") as f:
             self.assertEqual(f.read(4), b"RIFF")
+        self.assertEqual(self.recordings(), [], "the flow removed its recording once both stores had it")
 
         start = self.daemon.line_count()
         # PIN 1002 (from the config), 1 listen: the message plays and is kept as heard, 7 delete,
@@ -117,6 +121,7 @@ class VoicemailMenuTest(unittest.TestCase):
             data = f.read()
         self.assertEqual(data[:4], b"RIFF")
         self.assertGreater(len(data), 8000 * 2 * 2, "seconds of the user's voice")
+        self.assertEqual(self.recordings(), [])
         # A caller now gets the recorded greeting, not the spoken default.
         start = self.daemon.line_count()
         call_shipped_voicemail(self, self.sandbox, self.daemon, "1002")
