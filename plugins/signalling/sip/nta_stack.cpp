@@ -73,7 +73,7 @@ std::string url_of(const ListenAddress& listen) {
 
 NtaStack::NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, const SipTimers& timers,
                    RegisterHandler on_register, CallSignalling::Events call_events,
-                   const std::vector<TrunkSettings>& trunks, TrunkLink::Reporter trunk_reporter)
+                   const std::vector<TrunkSettings>& trunks, TrunkLink::Reporter trunk_reporter, MwiSetup mwi)
     : on_register_(std::move(on_register)) {
   if (listen.empty()) throw std::runtime_error("sip: no listen address");
   for (const ListenAddress& address : listen) {
@@ -100,6 +100,11 @@ NtaStack::NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, co
     }
   }
   calls_ = std::make_unique<CallSignalling>(root, agent_, listen, std::move(call_events));
+  CallSignalling* calls = calls_.get();
+  mwi_ = std::make_unique<MwiSubscriptions>(
+      root, agent_, mwi.policy,
+      [calls](const std::string& transport, const std::string& host) { return calls->contact_for(transport, host); },
+      mwi.metrics, std::move(mwi.events));
   for (const TrunkSettings& trunk : trunks) {
     const std::string contact =
         calls_->contact_for(trunk.transport, "", trunk.username.empty() ? "junction" : trunk.username);
@@ -111,6 +116,7 @@ NtaStack::NtaStack(su_root_s* root, const std::vector<ListenAddress>& listen, co
 NtaStack::~NtaStack() {
   for (msg_t* msg : pending_) nta_msg_treply(agent_, msg, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
   trunks_.clear();  // like the dialogs, they hold nta handles of the agent
+  mwi_.reset();     // answers its pending SUBSCRIBEs 503 and drops its dialogs without a NOTIFY
   calls_.reset();
   nta_agent_destroy(agent_);
 }
@@ -133,6 +139,9 @@ void NtaStack::on_message(msg_t* msg, const void* parsed) {
       return;
     case sip_method_invite:
       calls_->on_invite(msg, sip, source_of(msg, sip));
+      return;
+    case sip_method_subscribe:
+      mwi_->on_subscribe(msg, sip, source_of(msg, sip));
       return;
     case sip_method_ack:
       msg_destroy(msg);  // for a response sent statelessly, or a transaction already gone

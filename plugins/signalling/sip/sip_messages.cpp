@@ -161,6 +161,28 @@ RegisterRequest to_register_request(const sip_s* sip, const MessageSource& sourc
   return request;
 }
 
+SubscribeRequest to_subscribe_request(const sip_s* sip, const MessageSource& source) {
+  SubscribeRequest request;
+  if (sip->sip_event) request.event = text(sip->sip_event->o_type);
+  for (const sip_accept_t* accept = sip->sip_accept; accept; accept = accept->ac_next)
+    if (accept->ac_type) request.accept.emplace_back(accept->ac_type);
+  if (sip->sip_request) request.request_user = text(sip->sip_request->rq_url->url_user);
+  if (sip->sip_to) request.to_user = text(sip->sip_to->a_url->url_user);
+  if (sip->sip_from) request.from_user = text(sip->sip_from->a_url->url_user);
+  // Delta-seconds only (RFC 6665); a date (RFC 2543's form) counts as no Expires at all.
+  if (sip->sip_expires && !sip->sip_expires->ex_date)
+    request.expires = static_cast<long long>(sip->sip_expires->ex_delta);
+  request.source_address = source.address;
+  request.received = source.transport_address;
+  request.credentials = digest_credentials(sip->sip_authorization);
+  return request;
+}
+
+std::string contact_uri(const sip_s* sip) {
+  if (!sip->sip_contact || !sip->sip_contact->m_url->url_host) return {};
+  return url_text(sip->sip_contact->m_url);
+}
+
 // The host of "udp:203.0.113.7:40612" or of "sip:1001@192.168.1.20:5062;transport=tcp".
 static std::string host_of(const std::string& text, std::size_t start) {
   if (start < text.size() && text[start] == '[') return text.substr(start, text.find(']', start) + 1 - start);

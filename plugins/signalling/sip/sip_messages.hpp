@@ -6,6 +6,7 @@
 
 #include "invite_request.hpp"
 #include "registration_handler.hpp"
+#include "subscribe_handler.hpp"
 
 struct msg_s;
 struct sip_s;
@@ -25,6 +26,12 @@ RegisterRequest to_register_request(const sip_s* sip, const MessageSource& sourc
 
 /// The INVITE's contents as call handling needs them.
 InviteRequest to_invite_request(const sip_s* sip, const MessageSource& source);
+
+/// The SUBSCRIBE's contents as the message-waiting decision needs them.
+SubscribeRequest to_subscribe_request(const sip_s* sip, const MessageSource& source);
+
+/// The first Contact's URI as text ("" when there is none or it has no host).
+std::string contact_uri(const sip_s* sip);
 
 /// The message body with its Content-Type (empty when there is none).
 SessionDescription body_of(const sip_s* sip);

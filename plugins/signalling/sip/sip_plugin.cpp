@@ -1,6 +1,7 @@
 // Plugin "sip": SIP over sofia-sip's transaction layer: the registrar (digest authentication,
 // toll-fraud throttle, location service), the "sip" channel driver (calls as a B2BUA with the
-// SDP passed through) and the "registered_users" routing strategy.
+// SDP passed through), the "registered_users" routing strategy and message-waiting indication
+// (SUBSCRIBE/NOTIFY for message-summary, fed by the mailboxes' counts).
 #include <openssl/rand.h>
 
 #include <atomic>
@@ -13,6 +14,7 @@
 #include "sip_channel_driver.hpp"
 #include "sip_settings.hpp"
 #include "sofia_loop.hpp"
+#include "subscribe_handler.hpp"
 #include "trunk_channel_driver.hpp"
 
 namespace junction::sip {
@@ -34,6 +36,7 @@ struct SipState {
         trunks(std::make_shared<TrunkBoard>(settings.trunks, host.logger(), host.metrics())),
         request_auth(host.directory(), authenticator, throttle, settings.algorithms),
         registrar(host.location(), request_auth, settings.registrar),
+        subscriptions(request_auth, host.mailboxes(), settings.realm, settings.mwi),
         registered(
             host.metrics().counter("junction_sip_register_total", "REGISTER requests by answer", {{"status", "200"}})),
         challenged(
@@ -41,7 +44,21 @@ struct SipState {
         refused(host.metrics().counter("junction_sip_register_total", "REGISTER requests by answer",
                                        {{"status", "other"}})),
         blocked_sources(host.metrics().gauge("junction_sip_blocked_sources",
-                                             "Sources blocked after repeated authentication failures")) {}
+                                             "Sources blocked after repeated authentication failures")) {
+    constexpr const char* subscribe_help = "SUBSCRIBE requests (message-summary) by answer";
+    constexpr const char* notify_help = "message-waiting NOTIFYs by how they were answered";
+    mwi_metrics.subscriptions = &host.metrics().gauge(
+        "junction_sip_mwi_subscriptions", "Active message-waiting subscriptions (SUBSCRIBE message-summary)");
+    mwi_metrics.notify_ok = &host.metrics().counter("junction_sip_mwi_notify_total", notify_help, {{"result", "ok"}});
+    mwi_metrics.notify_failed =
+        &host.metrics().counter("junction_sip_mwi_notify_total", notify_help, {{"result", "failed"}});
+    mwi_metrics.subscribe_ok =
+        &host.metrics().counter("junction_sip_subscribe_total", subscribe_help, {{"status", "200"}});
+    mwi_metrics.subscribe_challenged =
+        &host.metrics().counter("junction_sip_subscribe_total", subscribe_help, {{"status", "401"}});
+    mwi_metrics.subscribe_other =
+        &host.metrics().counter("junction_sip_subscribe_total", subscribe_help, {{"status", "other"}});
+  }
 
   Host& host;
   DigestAuthenticator authenticator;  // the three below: call loop only
@@ -49,6 +66,8 @@ struct SipState {
   std::shared_ptr<TrunkBoard> trunks;
   RequestAuthenticator request_auth;
   RegistrationHandler registrar;
+  SubscribeHandler subscriptions;  // call loop only
+  MwiMetrics mwi_metrics;
   SofiaLoop sofia;
   std::unique_ptr<NtaStack> stack;         // sofia thread only
   std::weak_ptr<SipChannelDriver> driver;  // call loop only; owned by the registrar and the engine's legs
@@ -68,6 +87,22 @@ void refresh_blocked_gauge(const std::weak_ptr<SipState>& weak) {
   state->gauge_timer =
       state->host.executor().call_after(std::chrono::seconds(1), [weak] { refresh_blocked_gauge(weak); });
 }
+
+// Changed mailbox counts, from the call loop to the subscriptions on the sofia thread.
+class SipMailboxWatcher final : public MailboxWatcher {
+ public:
+  explicit SipMailboxWatcher(std::weak_ptr<SipState> state) : state_(std::move(state)) {}
+  void mailbox_changed(const std::string& box, const MailboxCounts& counts) override {
+    auto state = state_.lock();
+    if (!state || state->stopped) return;
+    state->sofia.post([state, box, counts] {
+      if (state->stack) state->stack->mwi().mailbox_changed(box, counts);
+    });
+  }
+
+ private:
+  std::weak_ptr<SipState> state_;
+};
 
 class SipPlugin final : public Plugin {
  public:
@@ -119,14 +154,30 @@ class SipPlugin final : public Plugin {
         if (!state->stopped) state->trunks->update(status, detail);
       });
     };
+    NtaStack::MwiSetup mwi{settings_.mwi, state_->mwi_metrics, {}};
+    mwi.events.subscribe = [weak](MwiSubscriptions::Pending pending, SubscribeRequest request) {
+      auto state = weak.lock();
+      if (!state) return;
+      state->sofia.send_out(
+          [state, pending, request = std::move(request)] { decide_subscribe(state, pending, request); });
+    };
+    mwi.events.log = [weak](LogLevel level, std::string line) {
+      auto state = weak.lock();
+      if (!state) return;
+      state->sofia.send_out([state, level, line = std::move(line)] {
+        if (!state->stopped) state->host.logger().write(level, {}, line);
+      });
+    };
     state_->sofia.start([state = state_.get(), listen = settings_.listen, timers = settings_.timers, on_register,
-                         events = std::move(events), trunks = settings_.trunks, on_trunk](su_root_s* root) {
-      state->stack = std::make_unique<NtaStack>(root, listen, timers, on_register, events, trunks, on_trunk);
+                         events = std::move(events), trunks = settings_.trunks, on_trunk,
+                         mwi = std::move(mwi)](su_root_s* root) {
+      state->stack = std::make_unique<NtaStack>(root, listen, timers, on_register, events, trunks, on_trunk, mwi);
     });
     host.registrar().add_channel_driver(driver);
     host.registrar().add_channel_driver(std::make_shared<TrunkChannelDriver>(driver));
     host.registrar().add_trunk_status_source(state_->trunks);
     host.registrar().add_routing_strategy(std::make_shared<RegisteredUsersRouting>(host.directory(), host.location()));
+    host.registrar().add_mailbox_watcher(std::make_shared<SipMailboxWatcher>(weak));
     refresh_blocked_gauge(weak);
     std::string where;
     for (const auto& l : settings_.listen) where += " " + l.transport + ":" + l.address + ":" + std::to_string(l.port);
@@ -176,6 +227,29 @@ class SipPlugin final : public Plugin {
     }
     state->sofia.post([state, transaction, response] {
       if (state->stack) state->stack->reply(transaction, response);
+    });
+  }
+
+  // On the call loop: whether a SUBSCRIBE is taken, with the mailbox's counts now; the answer
+  // (and the dialog, and the first NOTIFY) is made on the sofia thread.
+  static void decide_subscribe(const std::shared_ptr<SipState>& state, MwiSubscriptions::Pending pending,
+                               const SubscribeRequest& request) {
+    if (state->stopped) return;
+    const SubscribeDecision decision =
+        state->subscriptions.handle(request, std::chrono::system_clock::now(), AuthThrottle::Clock::now());
+    if (decision.status != 401) {
+      const std::string box = request.request_user.empty() ? request.to_user : request.request_user;
+      const std::string line = "SUBSCRIBE " + request.event + " " + box + " by " + request.from_user + " from " +
+                               request.received + ": " + std::to_string(decision.status) + " " + decision.log_detail;
+      // Phones ask for presence or dialog state as a matter of course: 489 is no news either.
+      if (decision.status == 200 || decision.status == 489) {
+        state->host.logger().debug(line);
+      } else {
+        state->host.logger().warn(line);
+      }
+    }
+    state->sofia.post([state, pending, decision] {
+      if (state->stack) state->stack->mwi().answer(pending, decision);
     });
   }
 

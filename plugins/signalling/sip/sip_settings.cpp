@@ -38,6 +38,19 @@ ConfigSchema sip_config_schema() {
                                                     .with_doc("T1×64: timers B, F, H, J and the hold of an answered "
                                                               "outbound INVITE")},
                  })},
+      {"mwi", S::map({
+                         {"min_expires_s", S::integer(1, 86400).with_default("60").with_doc(
+                                               "shorter (non-zero) SUBSCRIBEs get 423 with Min-Expires")},
+                         {"max_expires_s", S::integer(1, 604800).with_default("3600").with_doc(
+                                               "longer SUBSCRIBEs are shortened; also the default")},
+                         {"max_per_user", S::integer(1, 1000).with_default("10").with_doc(
+                                              "subscriptions per mailbox; a new one drops the least recently "
+                                              "refreshed")},
+                         {"max_subscriptions", S::integer(1, 1000000)
+                                                   .with_default("10000")
+                                                   .with_doc("subscriptions in all; beyond, SUBSCRIBE gets 503")},
+                     })
+                  .with_doc("message-waiting indication (SUBSCRIBE/NOTIFY, message-summary)")},
       {"auth_throttle", S::map({
                             {"max_failures", S::integer(1, 1000).with_default("5")},
                             {"window_s", S::integer(1, 86400).with_default("60")},
@@ -102,6 +115,15 @@ SipSettings read_sip_settings(const ConfigNode& block) {
   settings.timers.t1x64_ms = static_cast<unsigned>(timers.get_int("transaction_timeout_ms", 32000));
   if (settings.timers.t2_ms < settings.timers.t1_ms)
     throw ConfigError(timers.mark(), timers.path(), "t2_ms must not be below t1_ms");
+  const ConfigNode& mwi = section(block, "mwi");
+  settings.mwi.min_expires = std::chrono::seconds(mwi.get_int("min_expires_s", 60));
+  settings.mwi.max_expires = std::chrono::seconds(mwi.get_int("max_expires_s", 3600));
+  settings.mwi.max_per_user = static_cast<std::size_t>(mwi.get_int("max_per_user", 10));
+  settings.mwi.max_subscriptions = static_cast<std::size_t>(mwi.get_int("max_subscriptions", 10000));
+  if (settings.mwi.min_expires > settings.mwi.max_expires)
+    throw ConfigError(mwi.mark(), mwi.path(), "min_expires_s is above max_expires_s");
+  if (settings.mwi.max_per_user > settings.mwi.max_subscriptions)
+    throw ConfigError(mwi.mark(), mwi.path(), "max_per_user is above max_subscriptions");
   return settings;
 }
 

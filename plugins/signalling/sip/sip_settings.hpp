@@ -6,6 +6,7 @@
 
 #include "auth_throttle.hpp"
 #include "junction/config.hpp"
+#include "mwi_summary.hpp"
 #include "registration_handler.hpp"
 #include "trunk_settings.hpp"
 
@@ -37,11 +38,12 @@ struct SipSettings {
   std::chrono::seconds nonce_lifetime{300};
   std::vector<TrunkSettings> trunks;
   SipTimers timers;
+  MwiPolicy mwi;
 };
 
 ConfigSchema sip_config_schema();
 /// Reads a block that passed the schema; throws ConfigError for what the schema cannot see
-/// (min above max, tls without certificates, the same address twice).
+/// (min above max, tls without certificates, the same address twice, mwi limits out of order).
 SipSettings read_sip_settings(const ConfigNode& block);
 
 }  // namespace junction::sip
