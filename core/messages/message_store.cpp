@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -13,6 +12,7 @@
 
 #include "core/storage/durable_file.hpp"
 #include "core/text/sha256.hpp"
+#include "core/text/sortable_id.hpp"
 
 namespace junction {
 
@@ -109,17 +109,7 @@ MessageStore::MessageStore(Options options)
   db_.exec("CREATE INDEX IF NOT EXISTS history_by_message ON history (message_id)");
 }
 
-std::string MessageStore::new_id() {
-  // Sortable by time, unique by chance: 20261122T134512-5f0c9a1b2c3d4e5f.
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &utc);
-  char random[24];
-  std::snprintf(random, sizeof random, "%016llx", static_cast<unsigned long long>(random_()));
-  return std::string(stamp) + "-" + random;
-}
+std::string MessageStore::new_id() { return sortable_id(random_()); }
 
 std::filesystem::path MessageStore::part_path(const std::string& id, const std::string& part) const {
   return files_ / id / part;

@@ -1,9 +1,9 @@
 #include "core/voicemail/mailbox_store.hpp"
 
-#include <ctime>
 #include <set>
 
 #include "core/storage/durable_file.hpp"
+#include "core/text/sortable_id.hpp"
 
 namespace junction {
 
@@ -94,16 +94,7 @@ std::filesystem::path MailboxStore::box_directory(const std::string& box) {
   return directory;
 }
 
-std::string MailboxStore::new_id() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &utc);
-  char random[24];
-  std::snprintf(random, sizeof random, "%08llx", static_cast<unsigned long long>(random_() & 0xffffffffu));
-  return std::string(stamp) + "-" + random;
-}
+std::string MailboxStore::new_id() { return sortable_id(random_(), 8); }
 
 void MailboxStore::check_space(const std::filesystem::path& file) {
   std::error_code ec;
