@@ -1,6 +1,7 @@
 // Messages delivered per second from the spool, and how long each takes from its accept to its
 // delivery. Voicemail-sized messages (110 KB parts) are handed to MessageSpoolService and the
-// DeliveryScheduler hands them (`parallel` at a time, on the daemon's 2 workers) to a connector:
+// DeliveryScheduler hands them (`parallel` at a time, on delivery threads of their own, `parallel`
+// of them unless --workers says otherwise, as junctiond does) to a connector:
 //
 //  * pickup (default): each is composed as a MIME mail and written into a pickup folder, fsynced,
 //    as the `pickup` plugin does;
@@ -21,7 +22,7 @@
 //   delivery_bench [messages] [directory] [--smtp URL] [--mode burst|serial|rate] [--rate R]
 //                  [--parallel N] [--workers N] [--poll-ms N] [--part-bytes N] [--recording]
 //                  [--gap-ms N] [--timeout-s N] [--label TEXT]
-// Defaults: 1000 messages, a directory under /tmp, burst, parallel 8, 2 workers, the daemon's
+// Defaults: 1000 messages, a directory under /tmp, burst, parallel 8, delivery threads = parallel, the daemon's
 // 1000 ms poll, 110,000-byte parts, 300 s at most. A last line "RESULT key=value ..." is for
 // scripts (bench/messages/run_delivery_smtp.sh).
 #include <curl/curl.h>
@@ -203,7 +204,7 @@ struct Options {
   std::string mode = "burst";
   double rate = 100;
   std::size_t parallel = 8;
-  unsigned workers = 2;
+  unsigned workers = 0;  // delivery threads; 0: `parallel` of them, as junctiond
   int poll_ms = 1000;
   std::size_t part_bytes = 110000;
   bool recording = false;
@@ -262,7 +263,7 @@ Options parse(int argc, char** argv) {
       usage("too many arguments");
   }
   if (o.mode != "burst" && o.mode != "serial" && o.mode != "rate") usage("--mode is burst, serial or rate");
-  if (o.messages == 0 || o.parallel == 0 || o.workers == 0 || o.rate <= 0 || o.part_bytes < 100 || o.timeout_s <= 0 ||
+  if (o.messages == 0 || o.parallel == 0 || o.rate <= 0 || o.part_bytes < 100 || o.timeout_s <= 0 ||
       o.poll_ms <= 0)
     usage("counts, rates and times must be positive");
   if (!o.smtp.empty() && o.smtp.rfind("smtp://127.", 0) != 0 && o.smtp.rfind("smtp://localhost", 0) != 0)
@@ -289,7 +290,10 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(o.directory / "recordings");
   asio::io_context io;
   AsioExecutor loop(io);
-  ThreadWorkerPool workers(o.workers);
+  // As junctiond: deliveries on threads of their own, the recording's file work on the 2 workers.
+  ThreadWorkerPool workers(2);
+  const unsigned delivery_threads = o.workers ? o.workers : static_cast<unsigned>(o.parallel);
+  ThreadWorkerPool delivery_workers(delivery_threads);
   MetricsRegistry metrics;
   LogSink sink(stderr, LogLevel::error);
   ComponentLogger log(sink, "spool");
@@ -312,7 +316,7 @@ int main(int argc, char** argv) {
   settings.connector = o.smtp.empty() ? "pickup" : "smtp";
   settings.parallel = o.parallel;
   settings.poll = std::chrono::milliseconds(o.poll_ms);
-  DeliveryScheduler scheduler(spool, options.directory, registry, loop, workers, log, metrics, settings);
+  DeliveryScheduler scheduler(spool, options.directory, registry, loop, delivery_workers, log, metrics, settings);
   scheduler.start();
 
   // The "recording": 8 kHz 16-bit samples, as many as make a WAV of part_bytes.
@@ -422,11 +426,11 @@ int main(int argc, char** argv) {
   const auto a = percentiles(to_accept), d = percentiles(to_delivered), w = percentiles(write_read),
              h = percentiles(from_hangup);
   const char* where = o.smtp.empty() ? "the pickup folder" : o.smtp.c_str();
-  std::printf("%s%s%zu messages (%zu-byte part%s), mode %s%s, parallel %zu, %u workers, delivered to %s\n",
+  std::printf("%s%s%zu messages (%zu-byte part%s), mode %s%s, parallel %zu, %u delivery threads, delivered to %s\n",
               o.label.c_str(), o.label.empty() ? "" : ": ", o.messages, o.part_bytes,
               smtp ? (", " + std::to_string(smtp->bytes()) + " bytes on the wire").c_str() : "", o.mode.c_str(),
               o.mode == "rate" ? (" " + std::to_string(static_cast<int>(o.rate)) + "/s").c_str() : "", o.parallel,
-              o.workers, where);
+              delivery_threads, where);
   std::printf(
       "  accepted %zu in %.2f s (%.0f/s), delivered %zu in %.2f s (%.0f/s end to end), %.2f ms CPU/message (%.2f in "
       "the kernel)\n",
@@ -449,7 +453,7 @@ int main(int argc, char** argv) {
       "delivered_p50_ms=%.2f delivered_p99_ms=%.2f delivered_max_ms=%.2f write_read_p50_ms=%.2f "
       "hangup_p50_ms=%.2f hangup_p99_ms=%.2f delivered=%zu failures=%zu refused=%zu\n",
       o.label.empty() ? "-" : o.label.c_str(), o.mode.c_str(), o.smtp.empty() ? "pickup" : "smtp", o.messages,
-      o.part_bytes, smtp ? smtp->bytes() : std::size_t{0}, o.parallel, o.workers, o.mode == "rate" ? o.rate : 0.0,
+      o.part_bytes, smtp ? smtp->bytes() : std::size_t{0}, o.parallel, delivery_threads, o.mode == "rate" ? o.rate : 0.0,
       accepted / accept_seconds, delivered / seconds, 1000 * cpu / o.messages, 1000 * kernel / o.messages, a.p50, a.p99,
       d.p50, d.p99, d.max, w.p50, h.p50, h.p99, delivered, failures, refused);
   std::fflush(stdout);

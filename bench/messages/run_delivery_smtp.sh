@@ -8,7 +8,7 @@
 #   bench/messages/run_delivery_smtp.sh            # about 2-3 minutes on a quiet 2-vCPU VM
 #
 # Environment (defaults in brackets): N [1000] messages per burst run, REPEATS [3] (runs are
-# interleaved), PARALLELS ["4 8 16"], WORKERS [2, the daemon's], PART_BYTES [110000],
+# interleaved), PARALLELS ["4 8 16"], WORKERS [0: as many delivery threads as the parallel setting, as junctiond], PART_BYTES [110000],
 # LAT_N [200] messages for the idle latency, RATES ["100 200"] messages/s for latency under
 # load, RATE_SECONDS [10] per rate run (LAT_N=0 and RATES="" leave the latency runs out), DIR [/tmp] where the spools go (the disk measured),
 # QUIET_BUSY [30] % of both cores that counts as quiet before a run, QUIET_MAX_S [600] how long
@@ -26,7 +26,7 @@ source "$(dirname "$0")/../../tools/dev-env.sh"
 N=${N:-1000}
 REPEATS=${REPEATS:-3}
 PARALLELS=${PARALLELS:-"4 8 16"}
-WORKERS=${WORKERS:-2}
+WORKERS=${WORKERS:-0}
 PART_BYTES=${PART_BYTES:-110000}
 LAT_N=${LAT_N:-200}
 RATES=${RATES-"100 200"}
