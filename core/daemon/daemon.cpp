@@ -23,6 +23,7 @@
 #include "core/script/lua_api_doc.hpp"
 #include "core/script/message_verbs.hpp"
 #include "core/script/voicemail_verbs.hpp"
+#include "core/voicemail/voicemail_admin.hpp"
 #include "junction/cause.hpp"
 
 namespace junction {
@@ -116,6 +117,7 @@ int run_daemon(DaemonOptions options) {
         if (parts.delivery) parts.delivery->kick();
       });
     });
+  if (auto mailboxes = parts.voicemail.store()) add_mailbox_routes(admin, mailboxes, parts.directory);
   if (parts.config.admin.enabled) {
     try {
       admin.start(parts.config.admin.address, parts.config.admin.port);

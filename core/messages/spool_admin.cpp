@@ -2,19 +2,12 @@
 
 #include <future>
 
+#include "core/admin/admin_json.hpp"
 #include "core/text/text_formats.hpp"
 
 namespace junction {
 
 namespace {
-
-AdminResponse json(int status, std::string body) {
-  return {.status = status, .content_type = "application/json", .body = std::move(body) + "\n"};
-}
-
-AdminResponse error(int status, const std::string& message) {
-  return json(status, "{\"error\": " + json_string(message) + "}");
-}
 
 std::string json_list(const std::vector<std::string>& items) {
   std::string out = "[";
@@ -61,11 +54,11 @@ AdminResponse on_spool(MessageSpoolService& spool, std::function<AdminResponse(M
     try {
       answer->set_value(job(store));
     } catch (const std::exception& e) {
-      answer->set_value(error(500, e.what()));
+      answer->set_value(json_error(500, e.what()));
     }
   });
   if (result.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
-    return error(503, "the spool is busy; try again");
+    return json_error(503, "the spool is busy; try again");
   return result.get();
 }
 
@@ -109,8 +102,8 @@ void add_spool_routes(AdminServer& admin, MessageSpoolService& spool, std::funct
     if (!state_text.empty()) {
       state = message_state_from(state_text);
       if (!state)
-        return error(400,
-                     "unknown state '" + state_text + "' (queued, delivering, retrying, delivered, dead, quarantined)");
+        return json_error(
+            400, "unknown state '" + state_text + "' (queued, delivering, retrying, delivered, dead, quarantined)");
     }
     const std::string limit_text = query_value(request.query, "limit");
     std::size_t limit = 100;
@@ -118,35 +111,35 @@ void add_spool_routes(AdminServer& admin, MessageSpoolService& spool, std::funct
       try {
         limit = std::stoul(limit_text);
       } catch (const std::exception&) {
-        return error(400, "limit must be a number");
+        return json_error(400, "limit must be a number");
       }
     }
     limit = std::clamp<std::size_t>(limit, 1, 10000);
     return on_spool(spool, [state, limit](MessageStore& store) {
       std::string body = "[";
       for (const MessageRecord& m : store.list(state, limit)) body += (body.size() > 1 ? ",\n " : "") + summary(m);
-      return json(200, body + "]");
+      return json_response(200, body + "]");
     });
   });
   admin.add_route("GET", "/message", [&spool](const AdminRequest& request) {
     const std::string id = query_value(request.query, "id");
-    if (id.empty()) return error(400, "id is required: /message?id=<id>");
+    if (id.empty()) return json_error(400, "id is required: /message?id=<id>");
     return on_spool(spool, [id](MessageStore& store) {
       const auto message = store.find(id);
-      if (!message) return error(404, "no message " + id);
-      return json(200, details(*message, store.history(id)));
+      if (!message) return json_error(404, "no message " + id);
+      return json_response(200, details(*message, store.history(id)));
     });
   });
   admin.add_route("POST", "/message/retry", [&spool, retried](const AdminRequest& request) {
     const std::string id = query_value(request.query, "id");
-    if (id.empty()) return error(400, "id is required: /message/retry?id=<id>");
+    if (id.empty()) return json_error(400, "id is required: /message/retry?id=<id>");
     AdminResponse response = on_spool(spool, [id](MessageStore& store) {
       const auto message = store.find(id);
-      if (!message) return error(404, "no message " + id);
+      if (!message) return json_error(404, "no message " + id);
       if (message->state == MessageState::delivered || message->state == MessageState::delivering)
-        return error(409, "message " + id + " is " + std::string(to_string(message->state)));
+        return json_error(409, "message " + id + " is " + std::string(to_string(message->state)));
       store.set_state(id, MessageState::queued, "retried by the operator");
-      return json(200, "{\"id\": " + json_string(id) + ", \"state\": \"queued\"}");
+      return json_response(200, "{\"id\": " + json_string(id) + ", \"state\": \"queued\"}");
     });
     if (response.status == 200 && retried) retried();
     return response;

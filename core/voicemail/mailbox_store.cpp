@@ -248,6 +248,15 @@ void MailboxStore::change_pin(const std::string& box, std::string_view pin) {
   write_pin_state(box, state);
 }
 
+void MailboxStore::unlock(const std::string& box) {
+  std::lock_guard lock(mutex_);
+  PinState state = read_pin_state(box);
+  state.failures = 0;
+  state.lockouts = 0;
+  state.locked_until = {};
+  write_pin_state(box, state);
+}
+
 PinState MailboxStore::pin_state(const std::string& box) {
   std::lock_guard lock(mutex_);
   return read_pin_state(box);

@@ -91,6 +91,8 @@ class MailboxStore {
   /// The mailbox's PIN from now on (the configured one no longer applies).
   void change_pin(const std::string& box, std::string_view pin);
   PinState pin_state(const std::string& box);
+  /// Ends a lockout and forgets the wrong PINs counted (an operator's help); the PIN stays.
+  void unlock(const std::string& box);
 
  private:
   std::filesystem::path box_directory(const std::string& box);

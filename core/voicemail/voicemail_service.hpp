@@ -25,6 +25,8 @@ class VoicemailService final : public Mailboxes {
   const MailboxStore::Recovery& open(MailboxStore::Options options, PinPolicy policy);
   bool is_open() const { return store_ != nullptr; }
   const PinPolicy& pin_policy() const { return policy_; }
+  /// The store itself (thread-safe), for the operator's routes; null until open().
+  std::shared_ptr<MailboxStore> store() const { return store_; }
 
   MailboxCounts counts(std::string_view box) const override {
     auto it = counts_.find(box);

@@ -372,6 +372,17 @@ def http_get_json(port, path, timeout=5.0):
     return status, json.loads(body)
 
 
+def http_post(port, path, timeout=10.0):
+    """POSTs with no body; returns (status, body text)."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        connection.request("POST", path)
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
+
 def raw_request(port, data, timeout=5.0):
     """Sends raw bytes, returns everything the server sends until it closes (or times out)."""
     with socket.create_connection((HOST, port), timeout=timeout) as s:

@@ -14,7 +14,6 @@ import unittest
 
 import junction_harness as h
 import sipp_peers
-from test_voicemail_mail import http_post
 from voicemail_helpers import leave_a_message, recording_bytes, voicemail_config, write_voicemail_flow
 
 AIOSMTPD_AVAILABLE = subprocess.run(["/usr/bin/python3", "-c", "import aiosmtpd"], capture_output=True).returncode == 0
@@ -110,7 +109,7 @@ class SmtpDeliveryTest(unittest.TestCase):
         # The mailbox is fixed (now a server that takes every recipient); the operator retries.
         smtp.stop()
         fixed = SmtpServer(self, self.smtp_port, self.maildir, handler="aiosmtpd.handlers.Mailbox")
-        status, body = http_post(self.sandbox.admin_port, f"/message/retry?id={message_id}")
+        status, body = h.http_post(self.sandbox.admin_port, f"/message/retry?id={message_id}")
         self.assertEqual(status, 200, body)
         self.daemon.wait_for(r"message=" + message_id + r" delivered via smtp")
         self.assertEqual([m["Message-ID"] for m in fixed.mails()], [f"<{message_id}@junction.invalid>"])

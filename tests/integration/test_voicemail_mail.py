@@ -7,7 +7,6 @@ of junctiond and delivers it after the restart."""
 import email
 import email.policy
 import glob
-import http.client
 import os
 import signal
 import unittest
@@ -82,7 +81,7 @@ class VoicemailMailTest(unittest.TestCase):
         self.assertEqual([m["id"] for m in dead], [message_id])
         self.assertEqual(dead[0]["last_error"], "no address to deliver to: no user 9999")
         self.assertEqual(dead[0]["attempts"], 1)
-        status, body = http_post(self.sandbox.admin_port, f"/message/retry?id={message_id}")
+        status, body = h.http_post(self.sandbox.admin_port, f"/message/retry?id={message_id}")
         self.assertEqual(status, 200, body)
         first_death = self.daemon.wait_for(r"dead: ")[0]
         self.daemon.wait_for(r"message=" + message_id + r" dead: ", start=first_death + 1)
@@ -140,16 +139,6 @@ class DefaultVoicemailFlowTest(unittest.TestCase):
         self.assertEqual([os.path.basename(p) for p in boxes], [f"msg-{kept}.wav"])
         self.assertTrue(os.path.exists(os.path.join(sandbox.mail_dir, f"{mailed}.eml")))
         self.assertEqual(len(glob.glob(os.path.join(sandbox.mail_dir, "*.eml"))), 1)
-
-
-def http_post(port, path):
-    connection = http.client.HTTPConnection(h.HOST, port, timeout=10)
-    try:
-        connection.request("POST", path)
-        response = connection.getresponse()
-        return response.status, response.read().decode()
-    finally:
-        connection.close()
 
 
 if __name__ == "__main__":

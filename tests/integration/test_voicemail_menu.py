@@ -5,6 +5,7 @@ which the next call needs. A brute-forced PIN locks the mailbox: after three wro
 the right one is refused, from a new call too."""
 
 import glob
+import json
 import os
 import sqlite3
 import unittest
@@ -139,6 +140,18 @@ class VoicemailMenuTest(unittest.TestCase):
         self.daemon.wait_for(r"mailbox 1001: locked: try again in \d+ s", start=start)
         self.assertNotIn("mailbox 1001 opened", self.daemon.log())
         self.assertEqual(self.daemon.log().count("mailbox 1001: wrong PIN"), 3)
+
+        # The operator sees the lockout and ends it; then the right PIN opens the mailbox.
+        status = h.http_get_json(self.sandbox.admin_port, "/mailbox?box=1001")[1]
+        self.assertEqual((status["pin"], status["lockouts"]), ("configured", 1))
+        self.assertIsNotNone(status["locked_until"])
+        code, body = h.http_post(self.sandbox.admin_port, "/mailbox/unlock?box=1001")
+        self.assertEqual(code, 200, body)
+        self.assertIsNone(json.loads(body)["locked_until"])
+        start = self.daemon.line_count()
+        self.call_menu(ALICE, list("1001#") + ["*"])
+        self.daemon.wait_for(r"mailbox 1001 opened by 1001", start=start)
+        self.assertEqual(h.http_post(self.sandbox.admin_port, "/mailbox/unlock?box=4242")[0], 404)
 
 
 if __name__ == "__main__":
