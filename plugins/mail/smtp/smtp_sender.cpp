@@ -28,13 +28,39 @@ using List = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
 
 }  // namespace
 
+struct SmtpSender::ConnectionCache {
+  ConnectionCache() : share(curl_share_init()) {
+    if (!share) return;
+    curl_share_setopt(share, CURLSHOPT_LOCKFUNC, &ConnectionCache::lock);
+    curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, &ConnectionCache::unlock);
+    curl_share_setopt(share, CURLSHOPT_USERDATA, this);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+  }
+  ~ConnectionCache() {
+    if (share) curl_share_cleanup(share);  // closes the cached connections (QUIT)
+  }
+  // One lock per kind of shared data: libcurl may hold one (the share itself) while it takes another.
+  static void lock(CURL*, curl_lock_data data, curl_lock_access, void* self) {
+    static_cast<ConnectionCache*>(self)->mutexes[data].lock();
+  }
+  static void unlock(CURL*, curl_lock_data data, void* self) {
+    static_cast<ConnectionCache*>(self)->mutexes[data].unlock();
+  }
+
+  std::mutex mutexes[CURL_LOCK_DATA_LAST];
+  CURLSH* share = nullptr;
+};
+
 SmtpSender::SmtpSender(std::vector<SmtpServer> servers, std::string envelope_from, std::chrono::seconds timeout,
                        std::chrono::seconds failback)
     : servers_(std::move(servers)),
       envelope_from_(std::move(envelope_from)),
       timeout_(timeout),
       failback_(failback),
-      passed_over_until_(servers_.size()) {}
+      passed_over_until_(servers_.size()),
+      connections_(std::make_unique<ConnectionCache>()) {}
+
+SmtpSender::~SmtpSender() = default;
 
 SmtpSender::Attempt SmtpSender::send_to(const SmtpServer& server, const std::string& mail,
                                         const std::vector<std::string>& recipients) {
@@ -50,6 +76,7 @@ SmtpSender::Attempt SmtpSender::send_to(const SmtpServer& server, const std::str
   char error[CURL_ERROR_SIZE] = {};
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, server.url.c_str());
+  if (connections_->share) curl_easy_setopt(c, CURLOPT_SHARE, connections_->share);
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, ("<" + envelope_from_ + ">").c_str());
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt.get());
   curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@ class SmtpSender {
  public:
   SmtpSender(std::vector<SmtpServer> servers, std::string envelope_from, std::chrono::seconds timeout,
              std::chrono::seconds failback);
+  ~SmtpSender();
   /// Blocking (a worker's job). Thread-safe.
   DeliveryResult send(const std::string& mail, const std::vector<std::string>& recipients);
 
@@ -41,6 +43,10 @@ class SmtpSender {
   std::chrono::seconds failback_;
   std::mutex lock_;
   std::vector<std::chrono::steady_clock::time_point> passed_over_until_;  // per server, under lock_
+  // Connections left open after a mail are taken by the next one (libcurl's shared connection
+  // cache): no connect, greeting and EHLO (nor TLS handshake) per message.
+  struct ConnectionCache;
+  std::unique_ptr<ConnectionCache> connections_;
 };
 
 }  // namespace junction::mail
