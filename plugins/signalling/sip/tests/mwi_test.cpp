@@ -11,8 +11,6 @@
 #include "sip_settings.hpp"
 #include "subscribe_handler.hpp"
 
-#include "core/config/schema_validator.hpp"
-#include "core/config/yaml_reader.hpp"
 #include "core/daemon/user_directory.hpp"
 
 namespace junction::sip {
@@ -311,41 +309,6 @@ TEST_F(SubscribeTest, NoFromUserIs400) {
   auto r = request();
   r.from_user = "";
   EXPECT_EQ(handle(r).status, 400);
-}
-
-// ---- the config block ----------------------------------------------------------------------
-
-SipSettings settings(const std::string& yaml, std::vector<std::string>* problems = nullptr) {
-  ConfigNode block = config::read_yaml_string(yaml, "sip.yaml");
-  auto found = config::validate(block, sip_config_schema());
-  if (problems) *problems = found;
-  if (!found.empty()) return {};
-  return read_sip_settings(block);
-}
-
-TEST(MwiSettings, DefaultsAndValues) {
-  auto s = settings("realm: pbx\n");
-  EXPECT_EQ(s.mwi.min_expires, 60s);
-  EXPECT_EQ(s.mwi.max_expires, 3600s);
-  EXPECT_EQ(s.mwi.max_per_user, 10u);
-  EXPECT_EQ(s.mwi.max_subscriptions, 10000u);
-  s = settings("mwi: { min_expires_s: 5, max_expires_s: 600, max_per_user: 3, max_subscriptions: 40 }\n");
-  EXPECT_EQ(s.mwi.min_expires, 5s);
-  EXPECT_EQ(s.mwi.max_expires, 600s);
-  EXPECT_EQ(s.mwi.max_per_user, 3u);
-  EXPECT_EQ(s.mwi.max_subscriptions, 40u);
-}
-
-TEST(MwiSettings, BadValuesAreClearConfigErrors) {
-  std::vector<std::string> problems;
-  settings("mwi:\n  max_per_user: 0\n  min_expires_s: abc\n  max_expire_s: 5\n", &problems);
-  ASSERT_EQ(problems.size(), 3u);
-  const std::string all = problems[0] + "\n" + problems[1] + "\n" + problems[2];
-  EXPECT_NE(all.find("mwi.max_per_user: expected an integer between 1 and 1000"), std::string::npos) << all;
-  EXPECT_NE(all.find("mwi.min_expires_s:"), std::string::npos) << all;
-  EXPECT_NE(all.find("unknown key 'max_expire_s'"), std::string::npos) << all;
-  EXPECT_THROW(settings("mwi: { min_expires_s: 600, max_expires_s: 60 }\n"), ConfigError);
-  EXPECT_THROW(settings("mwi: { max_per_user: 50, max_subscriptions: 20 }\n"), ConfigError);
 }
 
 }  // namespace

@@ -46,5 +46,30 @@ TEST(SipSettings, InconsistentValuesAreRefused) {
   EXPECT_THROW(settings("digest_algorithms: []\n"), ConfigError);
 }
 
+TEST(MwiSettings, DefaultsAndValues) {
+  auto s = settings("realm: pbx\n");
+  EXPECT_EQ(s.mwi.min_expires, std::chrono::seconds(60));
+  EXPECT_EQ(s.mwi.max_expires, std::chrono::seconds(3600));
+  EXPECT_EQ(s.mwi.max_per_user, 10u);
+  EXPECT_EQ(s.mwi.max_subscriptions, 10000u);
+  s = settings("mwi: { min_expires_s: 5, max_expires_s: 600, max_per_user: 3, max_subscriptions: 40 }\n");
+  EXPECT_EQ(s.mwi.min_expires, std::chrono::seconds(5));
+  EXPECT_EQ(s.mwi.max_expires, std::chrono::seconds(600));
+  EXPECT_EQ(s.mwi.max_per_user, 3u);
+  EXPECT_EQ(s.mwi.max_subscriptions, 40u);
+}
+
+TEST(MwiSettings, BadValuesAreClearConfigErrors) {
+  std::vector<std::string> problems;
+  settings("mwi:\n  max_per_user: 0\n  min_expires_s: abc\n  max_expire_s: 5\n", &problems);
+  ASSERT_EQ(problems.size(), 3u);
+  const std::string all = problems[0] + "\n" + problems[1] + "\n" + problems[2];
+  EXPECT_NE(all.find("mwi.max_per_user: expected an integer between 1 and 1000"), std::string::npos) << all;
+  EXPECT_NE(all.find("mwi.min_expires_s:"), std::string::npos) << all;
+  EXPECT_NE(all.find("unknown key 'max_expire_s'"), std::string::npos) << all;
+  EXPECT_THROW(settings("mwi: { min_expires_s: 600, max_expires_s: 60 }\n"), ConfigError);
+  EXPECT_THROW(settings("mwi: { max_per_user: 50, max_subscriptions: 20 }\n"), ConfigError);
+}
+
 }  // namespace
 }  // namespace junction::sip
