@@ -17,6 +17,26 @@ bool same(std::string_view a, std::string_view b) {
   return difference == 0;
 }
 
+// Stored as "pbkdf2-sha256:<iterations>:<hex>", so that the cost can grow without losing PINs.
+constexpr int kIterations = 100'000;
+
+std::string stored_form(std::string_view salt, std::string_view pin, int iterations) {
+  return "pbkdf2-sha256:" + std::to_string(iterations) + ":" + pbkdf2_sha256_hex(pin, salt, iterations);
+}
+
+bool matches_stored(const PinState& state, std::string_view entered) {
+  constexpr std::string_view kPrefix = "pbkdf2-sha256:";
+  if (!state.hash.starts_with(kPrefix)) return false;
+  const auto colon = state.hash.find(':', kPrefix.size());
+  if (colon == std::string::npos) return false;
+  int iterations = 0;
+  for (std::size_t i = kPrefix.size(); i < colon; ++i) {
+    if (state.hash[i] < '0' || state.hash[i] > '9' || iterations > 10'000'000) return false;
+    iterations = iterations * 10 + (state.hash[i] - '0');
+  }
+  return iterations > 0 && same(stored_form(state.salt, entered, iterations), state.hash);
+}
+
 std::string new_salt() {
   static thread_local std::mt19937_64 random{std::random_device{}()};
   char text[33];
@@ -33,8 +53,7 @@ PinCheck check_pin(PinState& state, std::string_view configured, std::string_vie
     return {PinVerdict::locked, std::chrono::ceil<std::chrono::seconds>(state.locked_until - now)};
   const bool stored = !state.hash.empty();
   if (!stored && configured.empty()) return {PinVerdict::no_pin, {}};
-  const bool right =
-      stored ? same(sha256_hex(state.salt + std::string(entered)), state.hash) : same(entered, configured);
+  const bool right = stored ? matches_stored(state, entered) : same(entered, configured);
   if (right && !entered.empty()) {
     state.failures = 0;
     state.lockouts = 0;
@@ -52,7 +71,7 @@ PinCheck check_pin(PinState& state, std::string_view configured, std::string_vie
 
 void store_pin(PinState& state, std::string_view pin) {
   state.salt = new_salt();
-  state.hash = sha256_hex(state.salt + std::string(pin));
+  state.hash = stored_form(state.salt, pin, kIterations);
   state.failures = 0;
   state.lockouts = 0;
   state.locked_until = {};

@@ -1,4 +1,4 @@
-// Mailbox PINs: checked in constant time, stored salted and hashed once a user changes theirs,
+// Mailbox PINs: checked in constant time, stored salted and hashed (PBKDF2) once a user changes theirs,
 // and throttled per mailbox. After `failures_before_lockout` wrong PINs in a row the mailbox
 // refuses every PIN (the right one too) for `lockout`, doubling with each lockout up to
 // `lockout_max`; the state is stored, so neither a new call nor a restart resets it.
@@ -18,7 +18,7 @@ struct PinPolicy {
 
 struct PinState {
   std::string salt;  ///< hex; with `hash`, the PIN the user chose (empty: the configured PIN applies)
-  std::string hash;  ///< hex SHA-256 of salt + PIN
+  std::string hash;  ///< "pbkdf2-sha256:<iterations>:<hex>" of the PIN with the salt
   int failures = 0;  ///< wrong PINs since the last right one or lockout
   int lockouts = 0;  ///< lockouts since the last right PIN
   std::chrono::system_clock::time_point locked_until{};

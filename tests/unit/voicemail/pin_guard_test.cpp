@@ -1,5 +1,7 @@
 #include "core/voicemail/pin_guard.hpp"
 
+#include "core/text/sha256.hpp"
+
 #include <gtest/gtest.h>
 
 namespace junction {
@@ -68,12 +70,30 @@ TEST_F(PinGuardTest, ARightPinClearsEarlierFailures) {
 
 TEST_F(PinGuardTest, AStoredPinReplacesTheConfiguredOne) {
   store_pin(state, "24680");
-  EXPECT_EQ(state.hash.size(), 64u);
-  EXPECT_EQ(state.hash.find_first_not_of("0123456789abcdef"), std::string::npos);
+  ASSERT_TRUE(state.hash.starts_with("pbkdf2-sha256:100000:")) << state.hash;
+  const std::string digest = state.hash.substr(state.hash.rfind(':') + 1);
+  EXPECT_EQ(digest.size(), 64u);
+  EXPECT_EQ(digest.find_first_not_of("0123456789abcdef"), std::string::npos);
   EXPECT_EQ(state.hash.find("24680"), std::string::npos);  // not kept in clear
   EXPECT_EQ(attempt("4711").verdict, PinVerdict::wrong);
   EXPECT_EQ(attempt("24680").verdict, PinVerdict::accepted);
   EXPECT_EQ(attempt("24680", "").verdict, PinVerdict::accepted);
+}
+
+TEST_F(PinGuardTest, ADamagedStoredHashOpensNothing) {
+  store_pin(state, "24680");
+  for (const char* damaged : {"", "pbkdf2-sha256:", "pbkdf2-sha256:x:00", "pbkdf2-sha256:0:00", "sha256:1:00",
+                              "pbkdf2-sha256:99999999999:00"}) {
+    PinState copy = state;
+    copy.hash = damaged;
+    if (copy.hash.empty()) continue;  // no stored PIN: the configured one applies (tested above)
+    EXPECT_EQ(check_pin(copy, "", "24680", now, policy).verdict, PinVerdict::wrong) << damaged;
+  }
+}
+
+TEST(Pbkdf2, MatchesRfc7914Vector) {
+  // RFC 7914 section 11: PBKDF2-HMAC-SHA256 ("passwd", "salt", c = 1, dkLen = 64); the first 32 bytes.
+  EXPECT_EQ(pbkdf2_sha256_hex("passwd", "salt", 1), "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc");
 }
 
 TEST(PinProblem, AcceptsFourToTwelveDigits) {
