@@ -106,6 +106,8 @@ class SipRegisterTest(unittest.TestCase):
                       "Content-Length: 0\r\n\r\n").encode(), (h.HOST, self.sip_port))
             answer = s.recv(4096).decode(errors="replace")
         self.assertTrue(answer.startswith("SIP/2.0 200 OK"), answer)
+        self.assertRegex(answer, r"(?m)^Allow-Events: message-summary\r$")
+        self.assertRegex(answer, r"(?m)^Allow: .*\bSUBSCRIBE\b")
         self.assertIsNone(self.daemon.proc.poll(), self.daemon.log())
         self.assertTrue(self.register("change-me-1001", 200), self.daemon.log())
 

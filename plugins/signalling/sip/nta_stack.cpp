@@ -134,8 +134,10 @@ void NtaStack::on_message(msg_t* msg, const void* parsed) {
       on_register_(msg, std::move(request));
       return;
     }
-    case sip_method_options:
-      nta_msg_treply(agent_, msg, SIP_200_OK, TAG_END());
+    case sip_method_options:  // what a phone may ask of us (RFC 3261 11, RFC 6665 7.2.2)
+      nta_msg_treply(agent_, msg, SIP_200_OK,
+                     SIPTAG_ALLOW_STR("INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REGISTER, SUBSCRIBE"),
+                     SIPTAG_ALLOW_EVENTS_STR("message-summary"), SIPTAG_ACCEPT_STR("application/sdp"), TAG_END());
       return;
     case sip_method_invite:
       calls_->on_invite(msg, sip, source_of(msg, sip));
