@@ -69,12 +69,16 @@ function M.leave_message(call, user, reason)
   -- A caller who hangs up ends the recording; the file is written all the same and kept.
   if not ms then ms = 0 end
   local stored = false
-  local id, why = voicemail.deposit(user.extension, file, ms)
-  if id then
-    stored = true
-    log("voicemail " .. id .. " left in mailbox " .. user.extension)
-  else
-    log("voicemail for " .. user.extension .. " not left in the mailbox: " .. why, "warn")
+  local why
+  if user.mailbox then -- kept to be heard by phone (a user without a PIN could never clear the lamp)
+    local id
+    id, why = voicemail.deposit(user.extension, file, ms)
+    if id then
+      stored = true
+      log("voicemail " .. id .. " left in mailbox " .. user.extension)
+    else
+      log("voicemail for " .. user.extension .. " not left in the mailbox: " .. why, "warn")
+    end
   end
   if user.email ~= "" then
     local mail, problem = save_message{ to = user.extension, file = file, kind = "voice",
