@@ -1,10 +1,12 @@
--- Voicemail: callers leave messages in a user's mailbox (and, for users with an email, the
--- message is mailed too); users reach their mailbox through a service number, open it with
--- their PIN, and hear, keep, delete and forward messages, record greetings and change the PIN.
+-- Voicemail: callers leave messages for users: kept in the user's mailbox (users with a PIN)
+-- and mailed (users with an email). Users reach their mailbox through a service number, open it
+-- with their PIN, and hear, keep, delete and forward messages, record greetings and change the
+-- PIN.
 --
 --   local voicemail = require("flows.voicemail")
 --   voicemail.leave_message(call, user, reason)   -- reason: user_busy, no_answer, ...
---   voicemail.menu(call)                          -- the service number's flow
+--   voicemail.menu(call)                          -- the service number's flow: the caller's own
+--                                                 -- mailbox (star at the PIN for another one)
 --
 -- Keys are read with collect(); keys pressed while a prompt is spoken count (type-ahead).
 
@@ -189,13 +191,16 @@ local function change_pin(box, options)
   if not ok then log("PIN of " .. box .. " unchanged: " .. why) end
 end
 
--- PIN entry; true once the mailbox is open. Throttled by the core: after a few wrong PINs the
--- mailbox refuses every PIN for a while, whatever call they come from.
-local function login(box, options)
+-- PIN entry; true once the mailbox is open, "other" when a caller at their own mailbox asks
+-- for another (star). Throttled by the core: after a few wrong PINs the mailbox refuses every
+-- PIN for a while, whatever call they come from.
+local function login(box, options, own)
   for _ = 1, 3 do
-    say("Please enter your PIN, then press hash.", options)
+    say(own and "Please enter your PIN, then press hash. For another mailbox, press star, then hash."
+            or "Please enter your PIN, then press hash.", options)
     local pin = digits()
     if not pin then return false end
+    if own and pin == "*" then return "other" end
     local ok, why = voicemail.login(box, pin)
     if ok then return true end
     log("mailbox " .. box .. ": " .. why, "warn")
@@ -208,17 +213,23 @@ local function login(box, options)
   return false
 end
 
+local function ask_mailbox(options)
+  say("Please enter the mailbox number, then press hash.", options)
+  return digits()
+end
+
 function M.menu(call)
   -- No answer(): the first prompt answers the call with the server's media.
   local user = directory.lookup(call.caller)
   local options = speech(user)
-  local box = call.caller
-  if not user then
-    say("Please enter your mailbox number, then press hash.", options)
-    box = digits()
-    if not box then return hangup() end
+  local box = user and call.caller or ask_mailbox(options)
+  if not box then return hangup() end
+  local opened = login(box, options, user ~= nil)
+  if opened == "other" then
+    box = ask_mailbox(options)
+    opened = box and login(box, options, false)
   end
-  if not login(box, options) then
+  if opened ~= true then
     say("Goodbye.", options)
     return hangup()
   end

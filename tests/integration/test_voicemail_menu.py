@@ -129,6 +129,13 @@ class VoicemailMenuTest(unittest.TestCase):
         self.daemon.wait_for(r"greeting of 1002: recorded unavailable", start=start)
         self.daemon.wait_for(r"voicemail \S+ left in mailbox 1002", start=start)
 
+    def test_a_user_opens_another_mailbox_from_their_own_phone(self):
+        # Alice at her phone: star for another mailbox, 1002, Bob's PIN, then star ends.
+        start = self.daemon.line_count()
+        self.call_menu(ALICE, list("*#1002#1002#*"))
+        self.daemon.wait_for(r"mailbox 1002 opened by 1001", start=start)
+        self.assertNotIn("mailbox 1001 opened", self.daemon.log())
+
     def test_pin_brute_force_locks_the_mailbox_even_for_the_right_pin(self):
         start = self.daemon.line_count()
         self.call_menu(ALICE, list("1111#2222#3333#"))
