@@ -263,8 +263,7 @@ Options parse(int argc, char** argv) {
       usage("too many arguments");
   }
   if (o.mode != "burst" && o.mode != "serial" && o.mode != "rate") usage("--mode is burst, serial or rate");
-  if (o.messages == 0 || o.parallel == 0 || o.rate <= 0 || o.part_bytes < 100 || o.timeout_s <= 0 ||
-      o.poll_ms <= 0)
+  if (o.messages == 0 || o.parallel == 0 || o.rate <= 0 || o.part_bytes < 100 || o.timeout_s <= 0 || o.poll_ms <= 0)
     usage("counts, rates and times must be positive");
   if (!o.smtp.empty() && o.smtp.rfind("smtp://127.", 0) != 0 && o.smtp.rfind("smtp://localhost", 0) != 0)
     usage("--smtp must be a loopback smtp:// URL");
@@ -453,9 +452,9 @@ int main(int argc, char** argv) {
       "delivered_p50_ms=%.2f delivered_p99_ms=%.2f delivered_max_ms=%.2f write_read_p50_ms=%.2f "
       "hangup_p50_ms=%.2f hangup_p99_ms=%.2f delivered=%zu failures=%zu refused=%zu\n",
       o.label.empty() ? "-" : o.label.c_str(), o.mode.c_str(), o.smtp.empty() ? "pickup" : "smtp", o.messages,
-      o.part_bytes, smtp ? smtp->bytes() : std::size_t{0}, o.parallel, delivery_threads, o.mode == "rate" ? o.rate : 0.0,
-      accepted / accept_seconds, delivered / seconds, 1000 * cpu / o.messages, 1000 * kernel / o.messages, a.p50, a.p99,
-      d.p50, d.p99, d.max, w.p50, h.p50, h.p99, delivered, failures, refused);
+      o.part_bytes, smtp ? smtp->bytes() : std::size_t{0}, o.parallel, delivery_threads,
+      o.mode == "rate" ? o.rate : 0.0, accepted / accept_seconds, delivered / seconds, 1000 * cpu / o.messages,
+      1000 * kernel / o.messages, a.p50, a.p99, d.p50, d.p99, d.max, w.p50, h.p50, h.p99, delivered, failures, refused);
   std::fflush(stdout);
   std::filesystem::remove_all(o.directory);
   return delivered == o.messages && failures == 0 ? 0 : 1;
