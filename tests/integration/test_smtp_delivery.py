@@ -114,6 +114,24 @@ class SmtpDeliveryTest(unittest.TestCase):
         self.daemon.wait_for(r"message=" + message_id + r" delivered via smtp")
         self.assertEqual([m["Message-ID"] for m in fixed.mails()], [f"<{message_id}@junction.invalid>"])
 
+    def test_a_server_without_the_required_starttls_never_counts_as_delivered(self):
+        # EHLO's 250 is the last reply libcurl saw when it gave up for want of STARTTLS: that is
+        # no delivery, and the message waits for a server that offers it.
+        self.sandbox.write_config(self.sandbox.config_text.replace("starttls: off", "starttls: required"))
+        smtp = SmtpServer(self, self.smtp_port, self.maildir)
+        self.start()
+        message_id = leave_a_message(self, self.sandbox, self.daemon)
+        self.daemon.wait_for(r"message=" + message_id + r" attempt 1 failed")
+        deadline = time.monotonic() + 10  # the outcome is committed by the spool's thread just after
+        while True:
+            message = h.http_get_json(self.sandbox.admin_port, f"/message?id={message_id}")[1]
+            if message["state"] != "delivering" or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertEqual(message["state"], "retrying", message)
+        self.assertNotIn(f"message={message_id} delivered", self.daemon.log())
+        self.assertEqual(smtp.mails(), [])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -92,7 +92,8 @@ std::string header_text(std::string_view text) {
   std::size_t at = 0;
   while (at < clean.size()) {
     std::size_t end = std::min(clean.size(), at + 45);
-    while (end < clean.size() && (static_cast<unsigned char>(clean[end]) & 0xC0) == 0x80) --end;
+    while (end > at && end < clean.size() && (static_cast<unsigned char>(clean[end]) & 0xC0) == 0x80) --end;
+    if (end == at) end = std::min(clean.size(), at + 45);  // not UTF-8 at all: split anywhere
     if (!out.empty()) out += "\r\n ";
     out += "=?UTF-8?B?" + base64(std::string_view(clean).substr(at, end - at)) + "?=";
     at = end;

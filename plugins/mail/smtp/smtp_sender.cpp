@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <memory>
 
 namespace junction::mail {
@@ -23,32 +24,36 @@ std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void*
   return n;
 }
 
-using Easy = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
 using List = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
 
 }  // namespace
 
+// Easy handles kept between mails: each keeps the connection its last mail used, so the next
+// mail on that handle skips connect, greeting, EHLO and TLS. A handle is used by one thread at a
+// time (libcurl does not support sharing connections between threads that send at once).
 struct SmtpSender::ConnectionCache {
-  ConnectionCache() : share(curl_share_init()) {
-    if (!share) return;
-    curl_share_setopt(share, CURLSHOPT_LOCKFUNC, &ConnectionCache::lock);
-    curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, &ConnectionCache::unlock);
-    curl_share_setopt(share, CURLSHOPT_USERDATA, this);
-    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
-  }
   ~ConnectionCache() {
-    if (share) curl_share_cleanup(share);  // closes the cached connections (QUIT)
+    for (CURL* handle : idle) curl_easy_cleanup(handle);  // closes their connections (QUIT)
   }
-  // One lock per kind of shared data: libcurl may hold one (the share itself) while it takes another.
-  static void lock(CURL*, curl_lock_data data, curl_lock_access, void* self) {
-    static_cast<ConnectionCache*>(self)->mutexes[data].lock();
+  CURL* take() {
+    {
+      std::lock_guard guard(mutex);
+      if (!idle.empty()) {
+        CURL* handle = idle.back();
+        idle.pop_back();
+        return handle;
+      }
+    }
+    return curl_easy_init();
   }
-  static void unlock(CURL*, curl_lock_data data, void* self) {
-    static_cast<ConnectionCache*>(self)->mutexes[data].unlock();
+  void give_back(CURL* handle) {
+    curl_easy_reset(handle);  // forgets this mail's options, keeps the connection
+    std::lock_guard guard(mutex);
+    idle.push_back(handle);
   }
 
-  std::mutex mutexes[CURL_LOCK_DATA_LAST];
-  CURLSH* share = nullptr;
+  std::mutex mutex;
+  std::vector<CURL*> idle;  // under mutex
 };
 
 SmtpSender::SmtpSender(std::vector<SmtpServer> servers, std::string envelope_from, std::chrono::seconds timeout,
@@ -65,7 +70,8 @@ SmtpSender::~SmtpSender() = default;
 SmtpSender::Attempt SmtpSender::send_to(const SmtpServer& server, const std::string& mail,
                                         const std::vector<std::string>& recipients) {
   Attempt attempt;
-  Easy curl(curl_easy_init(), &curl_easy_cleanup);
+  std::unique_ptr<CURL, std::function<void(CURL*)>> curl(connections_->take(),
+                                                         [this](CURL* handle) { connections_->give_back(handle); });
   if (!curl) {
     attempt.detail = "libcurl could not start";
     return attempt;
@@ -76,7 +82,6 @@ SmtpSender::Attempt SmtpSender::send_to(const SmtpServer& server, const std::str
   char error[CURL_ERROR_SIZE] = {};
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, server.url.c_str());
-  if (connections_->share) curl_easy_setopt(c, CURLOPT_SHARE, connections_->share);
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, ("<" + envelope_from_ + ">").c_str());
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt.get());
   curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
@@ -98,6 +103,7 @@ SmtpSender::Attempt SmtpSender::send_to(const SmtpServer& server, const std::str
   const CURLcode result = curl_easy_perform(c);
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &attempt.reply);
   attempt.reached = attempt.reply > 0;
+  attempt.sent = result == CURLE_OK;
   if (result == CURLE_OK) {
     attempt.detail = std::to_string(attempt.reply ? attempt.reply : 250) + " accepted by " + server.url;
   } else {
@@ -122,7 +128,10 @@ DeliveryResult SmtpSender::send(const std::string& mail, const std::vector<std::
   std::string details;
   for (std::size_t i : order) {
     const Attempt attempt = send_to(servers_[i], mail, recipients);
-    if (attempt.reply >= 200 && attempt.reply < 300) return {DeliveryResult::Outcome::delivered, attempt.detail};
+    // Delivered only when the whole transaction went through: a failure after a 2xx (STARTTLS
+    // required but not offered after EHLO's 250, a TLS error after 220, a drop after RCPT's 250)
+    // leaves a 2xx behind and is no delivery.
+    if (attempt.sent) return {DeliveryResult::Outcome::delivered, attempt.detail};
     if (attempt.reply >= 500 && attempt.reply < 600) return {DeliveryResult::Outcome::failed, attempt.detail};
     details += (details.empty() ? "" : "; ") + attempt.detail;
     if (attempt.reached) return {DeliveryResult::Outcome::retry, details};  // 4xx: the server said later

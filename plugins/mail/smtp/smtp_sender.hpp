@@ -32,6 +32,7 @@ class SmtpSender {
  private:
   struct Attempt {
     bool reached = false;  ///< a server answered (its reply decides)
+    bool sent = false;     ///< the whole transaction went through (the mail is the server's)
     long reply = 0;
     std::string detail;
   };
@@ -43,8 +44,8 @@ class SmtpSender {
   std::chrono::seconds failback_;
   std::mutex lock_;
   std::vector<std::chrono::steady_clock::time_point> passed_over_until_;  // per server, under lock_
-  // Connections left open after a mail are taken by the next one (libcurl's shared connection
-  // cache): no connect, greeting and EHLO (nor TLS handshake) per message.
+  // Connections left open after a mail are taken by the next one (easy handles kept between
+  // mails): no connect, greeting and EHLO (nor TLS handshake) per message.
   struct ConnectionCache;
   std::unique_ptr<ConnectionCache> connections_;
 };

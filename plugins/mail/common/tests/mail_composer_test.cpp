@@ -201,5 +201,16 @@ TEST(MailComposer, HeaderTextCannotInjectLines) {
   EXPECT_EQ(header_text("Müller").substr(0, 10), "=?UTF-8?B?");
 }
 
+// A caller's display name comes from the network: bytes that are not UTF-8 (a run of
+// continuation bytes longer than one encoded word) are encoded all the same, and end.
+TEST(MailComposer, HeaderTextEndsOnBytesThatAreNotUtf8) {
+  const std::string garbage(100, '\x80');
+  const std::string encoded = header_text(garbage);
+  EXPECT_EQ(encoded.substr(0, 10), "=?UTF-8?B?");
+  std::size_t words = 0;
+  for (std::size_t at = 0; (at = encoded.find("=?UTF-8?B?", at)) != std::string::npos; ++at) ++words;
+  EXPECT_EQ(words, 3u);  // 45 + 45 + 10 bytes
+}
+
 }  // namespace
 }  // namespace junction::mail
