@@ -61,12 +61,12 @@ DaemonParts::DaemonParts(const DaemonOptions& options)
   register_core_verbs(registry, engine);
   register_location_verbs(registry, *location);
   register_directory_verbs(registry, directory);
-  register_message_verbs(registry, spool_access, engine, workers, config.state_directory / "recordings");
-  register_voicemail_verbs(registry, voicemail, directory, spool_access, engine, config.state_directory / "recordings");
-  plugins = std::make_unique<PluginHost>(
-      CoreServices{loop, workers, log, metrics, directory, engine, *location, spool_access, voicemail, registry,
-                   config.node_id, config.state_directory / "recordings"},
-      plugin_search_dirs(config));
+  const auto recordings = config.state_directory / "recordings";
+  register_message_verbs(registry, spool_access, engine, workers, recordings);
+  register_voicemail_verbs(registry, voicemail, directory, spool_access, engine, recordings);
+  plugins = std::make_unique<PluginHost>(CoreServices{loop, workers, log, metrics, directory, engine, *location,
+                                                      spool_access, voicemail, registry, config.node_id, recordings},
+                                         plugin_search_dirs(config));
 }
 
 DaemonParts::~DaemonParts() {

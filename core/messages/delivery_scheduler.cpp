@@ -75,19 +75,25 @@ void DeliveryScheduler::poll() {
   }
   missing_connector_logged_ = false;
   // Half-open after a pause: one delivery tests the way out before the rest follow.
+  if (breaker_trips_ > 0 && in_flight_ > 0) return;  // the one test delivery is still out
   const std::size_t limit = breaker_trips_ > 0 ? 1 : settings_.parallel - in_flight_;
   looking_ = true;
   // The job may run after this scheduler is gone (the spool drains at shutdown): it uses the
   // loop, which outlives both, and `this` only once `alive` says it is still there.
   spool_.run([this, &loop = loop_, alive = std::weak_ptr<bool>(alive_), limit,
               name = settings_.connector](MessageStore& store) {
-    std::vector<MessageRecord> due = store.due(std::chrono::system_clock::now(), limit);
-    std::vector<MessageStore::StateChange> marks;
-    for (auto& record : due) {
-      marks.push_back({record.id, MessageState::delivering, "to " + name, {}, false});
-      record.state = MessageState::delivering;
+    std::vector<MessageRecord> due;
+    try {
+      due = store.due(std::chrono::system_clock::now(), limit);
+      std::vector<MessageStore::StateChange> marks;
+      for (auto& record : due) {
+        marks.push_back({record.id, MessageState::delivering, "to " + name, {}, false});
+        record.state = MessageState::delivering;
+      }
+      store.apply(marks);
+    } catch (const std::exception&) {
+      due.clear();  // nothing was marked (one transaction): the next poll tries again
     }
-    store.apply(marks);
     loop.post([this, alive, due = std::move(due)]() mutable {
       if (!alive.lock()) return;
       looking_ = false;

@@ -1,5 +1,7 @@
 #include "core/messages/message_spool.hpp"
 
+#include <cstdio>
+
 #include <future>
 
 namespace junction {
@@ -32,7 +34,13 @@ MessageSpoolService::MessageSpoolService(MessageStore::Options options, Executor
         auto job = std::move(jobs_.front());
         jobs_.pop_front();
         guard.unlock();
-        job(*store);
+        try {
+          job(*store);
+        } catch (const std::exception& e) {
+          // A job reports its own failures; one that did not (a disk error from SQLite) must not
+          // take the writer thread, and with it the daemon, down.
+          std::fprintf(stderr, "spool: a job on the writer thread failed: %s\n", e.what());
+        }
         guard.lock();
         continue;
       }

@@ -138,6 +138,7 @@ std::vector<MessageStore::Accepted> MessageStore::store(const std::vector<NewMes
     try {
       std::filesystem::create_directory(partial);
       for (const auto& part : message.parts) write_durably(partial / part.name, part.data);
+      sync_directory(partial);  // the parts' names, before the folder shows up under its own
       std::filesystem::rename(partial, files_ / id);
       available -= size;
       results[i].id = id;

@@ -142,9 +142,10 @@ void register_message_verbs(ServiceRegistry& registry, SpoolAccess& spool, CallE
       "Only files in the recordings directory can be removed.";
   remove.handler = [&spool, &engine, &workers, recordings](VerbCall& call) {
     const std::filesystem::path name(*call.args[0].string());
-    const auto path = (recordings / name).lexically_normal();
-    const auto [end, rest] = std::mismatch(recordings.begin(), recordings.end(), path.begin(), path.end());
-    if (name.empty() || name.is_absolute() || end != recordings.end() || rest == path.end())
+    const auto root = recordings.lexically_normal();
+    const auto path = (root / name).lexically_normal();
+    const auto [end, rest] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
+    if (name.empty() || name.is_absolute() || end != root.end() || rest == path.end())
       throw VerbArgumentError("'" + name.string() + "' is not a name in the recordings directory");
     spool.when_written(path.string(), [&engine, &workers, path, done = call.completion] {
       auto problem = std::make_shared<std::string>();

@@ -109,24 +109,38 @@ void MailboxStore::check_space(const std::filesystem::path& file) {
 
 std::string MailboxStore::deposit(const std::string& box, const std::filesystem::path& recording,
                                   const VoicemailInfo& info) {
-  std::lock_guard lock(mutex_);
-  const auto directory = box_directory(box);
-  auto count = db_.prepare("SELECT COUNT(*) FROM messages WHERE box = ?");
-  count.bind(1, box);
-  count.step();
-  if (count.integer(0) >= options_.max_messages)
-    throw MailboxError("mailbox full (" + std::to_string(options_.max_messages) + " messages)");
+  std::filesystem::path directory;
+  std::string id;
+  {
+    std::lock_guard lock(mutex_);
+    directory = box_directory(box);
+    id = new_id();
+  }
   check_space(recording);
-  const std::string id = new_id();
-  copy_durably(recording, directory / message_file(id));
-  db_.prepare("INSERT INTO messages (" + std::string(kColumns) + ", box) VALUES (?, ?, ?, ?, ?, 'new', ?)")
-      .bind(1, id)
-      .bind(2, info.caller)
-      .bind(3, info.caller_name)
-      .bind(4, info.duration_ms)
-      .bind(5, to_millis(std::chrono::system_clock::now()))
-      .bind(6, box)
-      .run();
+  // The copy (and its fsyncs) runs without the lock: other mailboxes' work goes on meanwhile. A
+  // crash before the row is committed leaves a file recover() removes.
+  const auto file = directory / message_file(id);
+  copy_durably(recording, file);
+  try {
+    std::lock_guard lock(mutex_);
+    auto count = db_.prepare("SELECT COUNT(*) FROM messages WHERE box = ?");
+    count.bind(1, box);
+    count.step();
+    if (count.integer(0) >= options_.max_messages)
+      throw MailboxError("mailbox full (" + std::to_string(options_.max_messages) + " messages)");
+    db_.prepare("INSERT INTO messages (" + std::string(kColumns) + ", box) VALUES (?, ?, ?, ?, ?, 'new', ?)")
+        .bind(1, id)
+        .bind(2, info.caller)
+        .bind(3, info.caller_name)
+        .bind(4, info.duration_ms)
+        .bind(5, to_millis(std::chrono::system_clock::now()))
+        .bind(6, box)
+        .run();
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove(file, ec);
+    throw;
+  }
   return id;
 }
 
@@ -183,6 +197,8 @@ std::string MailboxStore::forward(const std::string& box, const std::string& id,
     entry = find(box, id);
   }
   if (!entry) throw MailboxError("no message " + id + " in mailbox " + box);
+  std::error_code ec;
+  if (!std::filesystem::exists(entry->file, ec)) throw MailboxError("no message " + id + " in mailbox " + box);
   return deposit(to, entry->file, entry->info);
 }
 
@@ -218,9 +234,13 @@ std::optional<std::filesystem::path> MailboxStore::greeting(const std::string& b
 void MailboxStore::set_greeting(const std::string& box, const std::string& kind,
                                 const std::filesystem::path& recording) {
   if (!is_greeting_kind(kind)) throw MailboxError("no greeting '" + kind + "' (unavailable, busy, name)");
-  std::lock_guard lock(mutex_);
+  std::filesystem::path directory;
+  {
+    std::lock_guard lock(mutex_);
+    directory = box_directory(box);
+  }
   check_space(recording);
-  copy_durably(recording, box_directory(box) / ("greeting-" + kind + ".wav"));
+  copy_durably(recording, directory / ("greeting-" + kind + ".wav"));  // outside the lock, as deposit
 }
 
 void MailboxStore::remove_greeting(const std::string& box, const std::string& kind) {
@@ -233,10 +253,22 @@ void MailboxStore::remove_greeting(const std::string& box, const std::string& ki
 
 PinCheck MailboxStore::try_pin(const std::string& box, std::string_view configured, std::string_view entered,
                                const PinPolicy& policy) {
+  // The hash is slow on purpose: it runs outside the lock; the throttle is read, checked and
+  // written under it, so that attempts at once are all counted.
+  PinState seen;
+  {
+    std::lock_guard lock(mutex_);
+    seen = read_pin_state(box);
+  }
+  if (auto refused = pin_gate(seen, configured, std::chrono::system_clock::now())) return *refused;
+  const bool right = pin_matches(seen, configured, entered);
   std::lock_guard lock(mutex_);
   PinState state = read_pin_state(box);
-  const PinCheck check = check_pin(state, configured, entered, std::chrono::system_clock::now(), policy);
-  if (check.verdict == PinVerdict::accepted || check.verdict == PinVerdict::wrong) write_pin_state(box, state);
+  const auto now = std::chrono::system_clock::now();
+  if (auto refused = pin_gate(state, configured, now)) return *refused;  // locked meanwhile
+  const bool still = state.salt == seen.salt && state.hash == seen.hash;
+  const PinCheck check = record_attempt(state, still ? right : pin_matches(state, configured, entered), now, policy);
+  write_pin_state(box, state);
   return check;
 }
 

@@ -47,14 +47,22 @@ std::string new_salt() {
 
 }  // namespace
 
-PinCheck check_pin(PinState& state, std::string_view configured, std::string_view entered,
-                   std::chrono::system_clock::time_point now, const PinPolicy& policy) {
+std::optional<PinCheck> pin_gate(const PinState& state, std::string_view configured,
+                                 std::chrono::system_clock::time_point now) {
   if (now < state.locked_until)
-    return {PinVerdict::locked, std::chrono::ceil<std::chrono::seconds>(state.locked_until - now)};
-  const bool stored = !state.hash.empty();
-  if (!stored && configured.empty()) return {PinVerdict::no_pin, {}};
-  const bool right = stored ? matches_stored(state, entered) : same(entered, configured);
-  if (right && !entered.empty()) {
+    return PinCheck{PinVerdict::locked, std::chrono::ceil<std::chrono::seconds>(state.locked_until - now)};
+  if (state.hash.empty() && configured.empty()) return PinCheck{PinVerdict::no_pin, {}};
+  return std::nullopt;
+}
+
+bool pin_matches(const PinState& state, std::string_view configured, std::string_view entered) {
+  if (entered.empty()) return false;
+  return state.hash.empty() ? same(entered, configured) : matches_stored(state, entered);
+}
+
+PinCheck record_attempt(PinState& state, bool right, std::chrono::system_clock::time_point now,
+                        const PinPolicy& policy) {
+  if (right) {
     state.failures = 0;
     state.lockouts = 0;
     return {PinVerdict::accepted, {}};
@@ -67,6 +75,12 @@ PinCheck check_pin(PinState& state, std::string_view configured, std::string_vie
   lockout = std::min(lockout, policy.lockout_max);
   state.locked_until = now + lockout;
   return {PinVerdict::wrong, lockout};
+}
+
+PinCheck check_pin(PinState& state, std::string_view configured, std::string_view entered,
+                   std::chrono::system_clock::time_point now, const PinPolicy& policy) {
+  if (auto refused = pin_gate(state, configured, now)) return *refused;
+  return record_attempt(state, pin_matches(state, configured, entered), now, policy);
 }
 
 void store_pin(PinState& state, std::string_view pin) {

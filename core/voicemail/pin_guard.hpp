@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,9 +38,19 @@ struct PinCheck {
 };
 
 /// Checks `entered` against the mailbox's PIN (the stored one, else `configured`) and updates
-/// `state`'s throttle.
+/// `state`'s throttle: pin_gate, then record_attempt with pin_matches. The three are apart so that
+/// a store can hash (slow on purpose) without holding its lock.
 PinCheck check_pin(PinState& state, std::string_view configured, std::string_view entered,
                    std::chrono::system_clock::time_point now, const PinPolicy& policy);
+
+/// Locked, or no PIN at all: the answer without looking at the PIN entered.
+std::optional<PinCheck> pin_gate(const PinState& state, std::string_view configured,
+                                 std::chrono::system_clock::time_point now);
+/// Whether `entered` is the PIN (PBKDF2 for a stored one: tens of milliseconds).
+bool pin_matches(const PinState& state, std::string_view configured, std::string_view entered);
+/// Counts a right or wrong PIN into the throttle (a lockout when it is one wrong too many).
+PinCheck record_attempt(PinState& state, bool right, std::chrono::system_clock::time_point now,
+                        const PinPolicy& policy);
 
 /// Makes `pin` the mailbox's PIN, with a new salt; the throttle starts afresh.
 void store_pin(PinState& state, std::string_view pin);

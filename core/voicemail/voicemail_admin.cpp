@@ -1,5 +1,7 @@
 #include "core/voicemail/voicemail_admin.hpp"
 
+#include <algorithm>
+
 #include "core/admin/admin_json.hpp"
 #include "core/messages/spool_admin.hpp"
 #include "core/text/text_formats.hpp"
@@ -8,14 +10,17 @@ namespace junction {
 
 namespace {
 
-// The mailbox the query names, or the response refusing it.
+// The mailbox the query names, or the response refusing it. The configured users are looked
+// up (a list fixed at start): Directory::find belongs to the call loop, this is the admin thread.
 template <class Then>
 AdminResponse with_box(const AdminRequest& request, const Directory& directory, Then then) {
   const std::string box = query_value(request.query, "box");
   if (box.empty()) return json_error(400, "box=<extension> is required");
-  if (!directory.find(box)) return json_error(404, "no mailbox " + box);
+  const auto& users = directory.users();
+  const auto user = std::find_if(users.begin(), users.end(), [&](const User& u) { return u.extension == box; });
+  if (user == users.end()) return json_error(404, "no mailbox " + box);
   try {
-    return then(box);
+    return then(box, *user);
   } catch (const std::exception& e) {
     return json_error(500, e.what());
   }
@@ -36,14 +41,14 @@ std::string status_of(MailboxStore& store, const std::string& box, const User& u
 
 void add_mailbox_routes(AdminServer& admin, std::shared_ptr<MailboxStore> store, const Directory& directory) {
   admin.add_route("GET", "/mailbox", [store, &directory](const AdminRequest& request) {
-    return with_box(request, directory, [&](const std::string& box) {
-      return json_response(200, status_of(*store, box, *directory.find(box)));
+    return with_box(request, directory, [&](const std::string& box, const User& user) {
+      return json_response(200, status_of(*store, box, user));
     });
   });
   admin.add_route("POST", "/mailbox/unlock", [store, &directory](const AdminRequest& request) {
-    return with_box(request, directory, [&](const std::string& box) {
+    return with_box(request, directory, [&](const std::string& box, const User& user) {
       store->unlock(box);
-      return json_response(200, status_of(*store, box, *directory.find(box)));
+      return json_response(200, status_of(*store, box, user));
     });
   });
 }
