@@ -14,7 +14,7 @@
 //    (latency on an idle system);
 //  * rate: `--rate R` messages per second, evenly spaced (latency under a steady load).
 // Every mode prints the latency from the accept call to the connector's "delivered" (for SMTP:
-// the server's 250 after DATA, and libcurl's QUIT) with p50/p99/max. `--recording` first writes
+// the server's 250 after DATA; connections stay open for the next mail) with p50/p99/max. `--recording` first writes
 // each message as a WAV file with the media plugin's save_wav (the record verb's code, fsync
 // included) on a worker and reads it back, as a hang-up and save_message{} do, and reports that
 // step and the whole from the start of the write.
@@ -22,7 +22,7 @@
 //   delivery_bench [messages] [directory] [--smtp URL] [--mode burst|serial|rate] [--rate R]
 //                  [--parallel N] [--workers N] [--poll-ms N] [--part-bytes N] [--recording]
 //                  [--gap-ms N] [--timeout-s N] [--label TEXT]
-// Defaults: 1000 messages, a directory under /tmp, burst, parallel 8, delivery threads = parallel, the daemon's
+// Defaults: 1000 messages, a fresh directory inside /tmp (or inside the one given), burst, parallel 8, delivery threads = parallel, the daemon's
 // 1000 ms poll, 110,000-byte parts, 300 s at most. A last line "RESULT key=value ..." is for
 // scripts (bench/messages/run_delivery_smtp.sh).
 #include <curl/curl.h>
@@ -267,8 +267,9 @@ Options parse(int argc, char** argv) {
     usage("counts, rates and times must be positive");
   if (!o.smtp.empty() && o.smtp.rfind("smtp://127.", 0) != 0 && o.smtp.rfind("smtp://localhost", 0) != 0)
     usage("--smtp must be a loopback smtp:// URL");
-  if (o.directory.empty())
-    o.directory = std::filesystem::temp_directory_path() / ("delivery-bench-" + std::to_string(std::random_device{}()));
+  // A directory of its own inside the one given (the disk to measure): only that is removed.
+  if (o.directory.empty()) o.directory = std::filesystem::temp_directory_path();
+  o.directory /= "delivery-bench-" + std::to_string(std::random_device{}());
   return o;
 }
 

@@ -2,7 +2,7 @@
 // with group commit and without it (one message per transaction), and the CPU each message
 // costs. Messages are ~110 KB, a 10 s voicemail as WAV, like ../shared/bench/mail's.
 //
-//   spool_bench [messages] [directory]      default: 2000, a directory under /tmp
+//   spool_bench [messages] [directory]      default: 2000, /tmp (a fresh directory inside it is used)
 #include <sys/resource.h>
 
 #include <chrono>
@@ -89,9 +89,10 @@ void run(const char* label, std::size_t messages, std::size_t max_batch, const s
 
 int main(int argc, char** argv) {
   const std::size_t messages = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 2000;
+  // A directory of its own inside the one given (the disk to measure): only that is removed.
   const std::filesystem::path directory =
-      argc > 2 ? std::filesystem::path(argv[2])
-               : std::filesystem::temp_directory_path() / ("spool-bench-" + std::to_string(std::random_device{}()));
+      (argc > 2 ? std::filesystem::path(argv[2]) : std::filesystem::temp_directory_path()) /
+      ("spool-bench-" + std::to_string(std::random_device{}()));
   run("group commit", messages, 256, directory);
   run("one per transaction", messages, 1, directory);
 }
