@@ -173,14 +173,15 @@ class SipMwiTest(unittest.TestCase):
         sock.sendto(text.encode(), (h.HOST, self.sip_port))
         return uri
 
-    def raw_subscription(self, sock, call_id, user="1001"):
+    def raw_subscription(self, sock, call_id, user="1001", expires="600"):
         """Subscribes `user` to their mailbox from `sock` (401, then credentials); answers the first
         NOTIFY. Returns the final answer's text (the 200, or a refusal)."""
-        uri = self.raw_subscribe(sock, 1, call_id=call_id, user=user, box=user)
+        uri = self.raw_subscribe(sock, 1, call_id=call_id, user=user, box=user, expires=expires)
         status, head = digest.parse_response(sock.recv(65536))
         self.assertEqual(status, 401, head)
         authorization = digest.authorization(head, "MD5", user, f"change-me-{user}", "SUBSCRIBE", uri)
-        self.raw_subscribe(sock, 2, call_id=call_id, user=user, box=user, authorization=authorization)
+        self.raw_subscribe(sock, 2, call_id=call_id, user=user, box=user, authorization=authorization,
+                           expires=expires)
         answer = self.receive(sock)
         if answer.startswith("SIP/2.0 200 "):
             notify = self.receive(sock)
@@ -333,6 +334,12 @@ class SipMwiTest(unittest.TestCase):
             self.raw_subscribe(s, 3, call_id="limit-1", to_tag=tag)
             answer = self.receive(s)
             self.assertTrue(answer.startswith("SIP/2.0 481 "), answer)
+            # A fetch (Expires: 0) with both places taken drops nobody.
+            answer = self.raw_subscription(s, "limit-fetch", expires="0")
+            self.assertTrue(answer.startswith("SIP/2.0 200 "), answer)
+            self.wait_metric('junction_sip_mwi_notify_total{result="ok"}', 4)
+            self.assertEqual(self.metric("junction_sip_mwi_subscriptions"), 2)
+            self.assertEqual(self.daemon.log().count("least recently refreshed subscription dropped"), 1)
             # 1002 takes the last place (max_subscriptions: 3); after that, nobody gets in.
             answer = self.raw_subscription(s, "limit-4", user="1002")
             self.assertTrue(answer.startswith("SIP/2.0 200 "), answer)

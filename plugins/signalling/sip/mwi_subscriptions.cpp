@@ -162,14 +162,16 @@ void MwiSubscriptions::accept(const PendingRequest& pending, const SubscribeDeci
                             std::to_string(table_.size()) + " subscriptions held (mwi.max_subscriptions)");
     return;
   }
-  for (MwiTable::Id evicted : admission.evicted) {
-    if (MwiSubscription* old = find(evicted)) {
-      log(LogLevel::info, "mailbox " + old->box +
-                              ": its least recently refreshed subscription dropped for a new one "
-                              "(mwi.max_per_user)");
-      remove(*old);
+  // A fetch (Expires: 0) takes no lasting place, so it drops nobody's subscription.
+  if (decision.expires > 0)
+    for (MwiTable::Id evicted : admission.evicted) {
+      if (MwiSubscription* old = find(evicted)) {
+        log(LogLevel::info, "mailbox " + old->box +
+                                ": its least recently refreshed subscription dropped for a new one "
+                                "(mwi.max_per_user)");
+        remove(*old);
+      }
     }
-  }
 
   msg_t* request_message = nta_incoming_getrequest(irq);  // a reference of our own
   const sip_t* sip = sip_object(request_message);
