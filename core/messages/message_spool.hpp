@@ -33,7 +33,8 @@ class MessageSpoolService {
   /// Stores `message` durably; `done` runs on the call loop with its id once it is on disk,
   /// or with why it was refused.
   void accept(NewMessage message, AcceptDone done);
-  /// Runs `job` on the writer thread, in order with everything else there.
+  /// Runs `job` on the writer thread, in order with the other jobs (jobs go before waiting
+  /// accepts: they are short, and deliveries should not wait behind a burst of messages).
   void run(std::function<void(MessageStore&)> job);
 
   /// What recovery found at start (valid once the first job has run).

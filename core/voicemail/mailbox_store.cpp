@@ -202,14 +202,16 @@ std::string MailboxStore::forward(const std::string& box, const std::string& id,
   return deposit(to, entry->file, entry->info);
 }
 
-MailboxCounts MailboxStore::counts(const std::string& box) {
+MailboxStore::CountsRead MailboxStore::read_counts(const std::string& box) {
   std::lock_guard lock(mutex_);
   auto rows = db_.prepare("SELECT folder, COUNT(*) FROM messages WHERE box = ? GROUP BY folder");
   rows.bind(1, box);
-  MailboxCounts counts;
+  CountsRead read;
   while (rows.step())
-    (rows.text(0) == "saved" ? counts.saved_messages : counts.new_messages) = static_cast<int>(rows.integer(1));
-  return counts;
+    (rows.text(0) == "saved" ? read.counts.saved_messages : read.counts.new_messages) =
+        static_cast<int>(rows.integer(1));
+  read.sequence = ++reads_;
+  return read;
 }
 
 std::map<std::string, MailboxCounts> MailboxStore::all_counts() {

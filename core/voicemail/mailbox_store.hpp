@@ -76,7 +76,14 @@ class MailboxStore {
   /// A copy of the message in `to` (new there); returns its id.
   std::string forward(const std::string& box, const std::string& id, const std::string& to);
 
-  MailboxCounts counts(const std::string& box);
+  MailboxCounts counts(const std::string& box) { return read_counts(box).counts; }
+  /// The counts with the place of this read among all reads: of two reads, the later one saw
+  /// every change the earlier one did (their answers may reach the call loop in either order).
+  struct CountsRead {
+    MailboxCounts counts;
+    std::uint64_t sequence = 0;
+  };
+  CountsRead read_counts(const std::string& box);
   std::map<std::string, MailboxCounts> all_counts();
 
   /// The greeting's file when one is recorded.
@@ -109,6 +116,7 @@ class MailboxStore {
   SqliteDb db_;
   std::mt19937_64 random_{std::random_device{}()};
   Recovery recovery_;
+  std::uint64_t reads_ = 0;  // under mutex_
 };
 
 }  // namespace junction

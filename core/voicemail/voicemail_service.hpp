@@ -30,7 +30,7 @@ class VoicemailService final : public Mailboxes {
 
   MailboxCounts counts(std::string_view box) const override {
     auto it = counts_.find(box);
-    return it == counts_.end() ? MailboxCounts{} : it->second;
+    return it == counts_.end() ? MailboxCounts{} : it->second.counts;
   }
 
   /// Runs `op(store)` on a worker. Then, on the call loop, recounts `touched` mailboxes (telling
@@ -45,7 +45,7 @@ class VoicemailService final : public Mailboxes {
     struct Outcome {
       Result result{};
       std::string error;
-      std::vector<std::pair<std::string, MailboxCounts>> counts;
+      std::vector<std::pair<std::string, MailboxStore::CountsRead>> counts;
     };
     auto outcome = std::make_shared<Outcome>();
     workers_.run(
@@ -56,26 +56,31 @@ class VoicemailService final : public Mailboxes {
             outcome->error = e.what();
           }
           try {
-            for (const auto& box : touched) outcome->counts.emplace_back(box, store->counts(box));
+            for (const auto& box : touched) outcome->counts.emplace_back(box, store->read_counts(box));
           } catch (const std::exception&) {  // the counts stay as they were
           }
         },
         loop_,
         [this, outcome, done = std::move(done)] {
-          for (const auto& [box, counts] : outcome->counts) update(box, counts);
+          for (const auto& [box, read] : outcome->counts) update(box, read);
           done(std::move(outcome->result), outcome->error);
         });
   }
 
  private:
-  void update(const std::string& box, const MailboxCounts& counts);
+  /// Takes a read of a mailbox's counts unless a later read was taken already.
+  void update(const std::string& box, const MailboxStore::CountsRead& read);
 
   Executor& loop_;
   WorkerPool& workers_;
   ServiceRegistry& registry_;
   std::shared_ptr<MailboxStore> store_;
   PinPolicy policy_;
-  std::map<std::string, MailboxCounts, std::less<>> counts_;  // call loop only
+  struct Known {
+    MailboxCounts counts;
+    std::uint64_t sequence = 0;
+  };
+  std::map<std::string, Known, std::less<>> counts_;  // call loop only
 };
 
 }  // namespace junction

@@ -89,6 +89,39 @@ TEST_F(VoicemailServiceTest, CountsAreLoadedWhenTheStoreOpens) {
   EXPECT_EQ(reopened.counts("9999"), (MailboxCounts{0, 0}));
 }
 
+// Runs the work at once and keeps the completions, for the test to deliver in any order.
+struct HeldCompletions final : WorkerPool {
+  std::vector<Task> done;
+  void run(Task work, Executor&, Task then) override {
+    work();
+    done.push_back(std::move(then));
+  }
+};
+
+TEST(VoicemailServiceOrder, ALateAnswerDoesNotBringBackOlderCounts) {
+  test::TempDir dir;
+  ManualExecutor loop;
+  HeldCompletions workers;
+  ServiceRegistry registry;
+  auto watcher = std::make_shared<Recorder>();
+  registry.add_mailbox_watcher("test", watcher);
+  VoicemailService service{loop, workers, registry};
+  MailboxStore::Options options;
+  options.directory = dir.path() / "voicemail";
+  service.open(options, PinPolicy{});
+  const auto recording = dir.write("vm.wav", "RIFF");
+  for (int i = 0; i < 2; ++i)
+    service.run<std::string>(
+        {"1001"}, [&](MailboxStore& store) { return store.deposit("1001", recording, {}); },
+        [](std::string, const std::string&) {});
+  ASSERT_EQ(workers.done.size(), 2u);
+  workers.done[1]();  // the second deposit's answer first: two new messages
+  workers.done[0]();  // then the first's, which counted one
+  EXPECT_EQ(service.counts("1001"), (MailboxCounts{2, 0}));
+  ASSERT_EQ(watcher->seen.size(), 1u);
+  EXPECT_EQ(watcher->seen[0].second, (MailboxCounts{2, 0}));
+}
+
 TEST(VoicemailServiceClosed, RefusesClearly) {
   ManualExecutor loop;
   InlineWorkerPool workers;
