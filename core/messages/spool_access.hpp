@@ -2,6 +2,7 @@
 // state directory is open, a clear refusal before that (and in `--check`, which opens nothing).
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <vector>
 
@@ -20,8 +21,9 @@ class SpoolAccess final : public MessageSpool {
   }
   MessageSpoolService* service() const { return service_; }
 
-  void file_in_progress(const std::string& file) override { ++writing_[file]; }
-  void file_written(const std::string& file) override {
+  void file_in_progress(const std::string& file) override { ++writing_[key(file)]; }
+  void file_written(const std::string& written) override {
+    const std::string file = key(written);
     auto it = writing_.find(file);
     if (it == writing_.end() || --it->second > 0) return;
     writing_.erase(it);
@@ -33,8 +35,8 @@ class SpoolAccess final : public MessageSpool {
   }
   /// Runs `then` once nobody is writing `file` any more (at once when nobody is).
   void when_written(const std::string& file, std::function<void()> then) {
-    if (!writing_.count(file)) return then();
-    waiting_.emplace(file, std::move(then));
+    if (!writing_.count(key(file))) return then();
+    waiting_.emplace(key(file), std::move(then));
   }
 
   void accept(NewMessage message, std::function<void(const std::string& id, const std::string& error)> done) override {
@@ -50,6 +52,9 @@ class SpoolAccess final : public MessageSpool {
   }
 
  private:
+  // One spelling per file: "recordings/./vm.wav" and "recordings/vm.wav" are the same recording.
+  static std::string key(const std::string& file) { return std::filesystem::path(file).lexically_normal().string(); }
+
   Executor& loop_;
   MessageSpoolService* service_ = nullptr;
   std::function<void()> accepted_;

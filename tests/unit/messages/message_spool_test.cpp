@@ -9,6 +9,8 @@
 #include <fstream>
 #include <random>
 
+#include "core/exec/manual_executor.hpp"
+#include "core/messages/spool_access.hpp"
 #include "core/messages/spool_admin.hpp"
 #include "core/metrics/metrics_registry.hpp"
 #include "spool_test_support.hpp"
@@ -116,6 +118,18 @@ TEST(MessageSpoolService, AStoreThatCannotOpenIsAStartUpError) {
   TestLoop loop;
   MetricsRegistry metrics;
   EXPECT_THROW(MessageSpoolService(options(dir.path() / "blocker"), loop, metrics), std::exception);
+}
+
+TEST(SpoolAccess, ASaveWaitsForARecordingStillBeingWrittenHoweverItIsSpelled) {
+  ManualExecutor loop;
+  SpoolAccess access(loop);
+  access.file_in_progress("/var/recordings/./vm.wav");
+  int ran = 0;
+  access.when_written("/var/recordings/vm.wav", [&] { ++ran; });
+  access.when_written("/var/recordings/other.wav", [&] { ran += 10; });
+  EXPECT_EQ(ran, 10) << "nobody writes other.wav: at once";
+  access.file_written("/var/recordings/sub/../vm.wav");
+  EXPECT_EQ(ran, 11);
 }
 
 TEST(SpoolAdmin, QueryValuesAreDecoded) {
