@@ -58,12 +58,10 @@ VerbSpec record_verb(std::weak_ptr<MediaState> weak) {
     if (!state) return call.completion->reject("no_media: the media plugin stopped");
     std::filesystem::path path(*call.args[0].string());
     if (path.empty()) throw VerbArgumentError("file is empty");
-    if (path.is_relative()) {
-      // Recordings made for messages live with the node's state, where save_message{} finds them.
-      path = state->host.recordings_directory() / path;
-      std::error_code ec;
-      std::filesystem::create_directories(path.parent_path(), ec);
-    }
+    // Recordings made for messages live with the node's state, where save_message{} finds them
+    // (their folder is made on the worker that writes the file, not here on the call loop).
+    const bool in_recordings = path.is_relative();
+    if (in_recordings) path = state->host.recordings_directory() / path;
     const ScriptValue& options = call.args[1];
     Recorder::Limits limits;
     limits.max_length = std::chrono::seconds(seconds_option(options, "max_seconds", 60));
@@ -91,7 +89,8 @@ VerbSpec record_verb(std::weak_ptr<MediaState> weak) {
     // discard it); the flow hears of it unless it was cancelled.
     // Until the file is written, a save_message{} of it waits (the caller may hang up first).
     state->host.messages().file_in_progress(path.string());
-    recording->ended = [weak, path, done, call_id = call.call_id, owner](std::vector<std::int16_t> samples, char key) {
+    recording->ended = [weak, path, done, call_id = call.call_id, owner, in_recordings](
+                           std::vector<std::int16_t> samples, char key) {
       auto state = weak.lock();
       if (!state) return;
       // Keys after the recording ended are the flow's again (type-ahead for what comes next).
@@ -101,8 +100,9 @@ VerbSpec record_verb(std::weak_ptr<MediaState> weak) {
       auto problem = std::make_shared<std::string>();
       auto shared = std::make_shared<std::vector<std::int16_t>>(std::move(samples));
       state->host.workers().run(
-          [path, shared, problem] {
+          [path, shared, problem, in_recordings] {
             try {
+              if (in_recordings) std::filesystem::create_directories(path.parent_path());
               save_wav(path, *shared, kRate);
             } catch (const std::exception& e) {
               *problem = e.what();
